@@ -232,8 +232,8 @@ class WardIndex:
         size = self._cell
         ix0, iy0 = math.floor(minx / size), math.floor(miny / size)
         ix1, iy1 = math.floor(maxx / size), math.floor(maxy / size)
-        xs, ys = np.meshgrid(np.arange(ix0, ix1 + 1), np.arange(iy0, iy1 + 1))
-        xs, ys = xs.ravel(), ys.ravel()
+        grid_x, grid_y = np.meshgrid(np.arange(ix0, ix1 + 1), np.arange(iy0, iy1 + 1))
+        xs, ys = grid_x.ravel(), grid_y.ravel()
         boxes = shapely.box(xs * size, ys * size, (xs + 1) * size, (ys + 1) * size)
         assert self.tree is not None
         cell_idx, ward_idx = self.tree.query(boxes, predicate="intersects")
