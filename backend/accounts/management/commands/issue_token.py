@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backend.accounts.models import Role
+from backend.accounts.services import user_ensure
+from backend.accounts.tokens import token_issue
+
+
+class Command(BaseCommand):
+    help = "Create the user if needed and print a new API token (the last word of the output)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", choices=Role.values, default=Role.CITIZEN)
+        parser.add_argument("--agency", help="agency code, required for --role agency")
+        parser.add_argument("--device", default="issue_token")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            user = user_ensure(username=options["username"], role=options["role"], agency_code=options["agency"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        key = token_issue(user=user, device=options["device"])
+        agency = f" agency={user.agency.code}" if user.agency else ""
+        self.stdout.write(f"user={user.username} role={user.role}{agency} token: {key}")

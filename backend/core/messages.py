@@ -1,0 +1,72 @@
+"""Citizen-facing messages in the city's two languages.
+
+Kept as a code -> (Vietnamese, English) table rather than gettext catalogues so that every API error
+has a stable machine code and both wordings live side by side where reviewers can read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class Message:
+    vi: str
+    en: str
+
+    def render(self, **params: object) -> str:
+        text = self.en if (get_language() or "vi").startswith("en") else self.vi
+        return text.format(**params) if params else text
+
+
+MESSAGES: dict[str, Message] = {
+    "invalid": Message("Dữ liệu gửi lên không hợp lệ.", "The request data is invalid."),
+    "parse_error": Message("Không đọc được nội dung yêu cầu.", "The request body could not be parsed."),
+    "not_authenticated": Message("Vui lòng đăng nhập.", "Authentication credentials were not provided."),
+    "authentication_failed": Message(
+        "Mã đăng nhập không hợp lệ hoặc đã bị thu hồi.", "Invalid or revoked token."
+    ),
+    "permission_denied": Message(
+        "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this."
+    ),
+    "not_found": Message("Không tìm thấy.", "Not found."),
+    "method_not_allowed": Message("Phương thức không được hỗ trợ.", "Method not allowed."),
+    "unsupported_media_type": Message("Định dạng nội dung không được hỗ trợ.", "Unsupported media type."),
+    "throttled": Message("Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests, try again later."),
+    "request_too_large": Message("Yêu cầu quá lớn.", "The request is too large."),
+    "idempotency_key_reused": Message(
+        "Khóa Idempotency-Key này đã được dùng cho một phản ánh khác.",
+        "This Idempotency-Key was already used for a different report.",
+    ),
+    "idempotency_key_invalid": Message(
+        "Idempotency-Key phải dài 1-255 ký tự in được.",
+        "Idempotency-Key must be 1-255 printable characters.",
+    ),
+    "too_many_photos": Message("Tối đa {max} ảnh cho mỗi phản ánh.", "At most {max} photos per report."),
+    "otp_invalid": Message("Mã OTP không đúng.", "The code is incorrect."),
+    "otp_expired": Message(
+        "Mã OTP đã hết hạn, vui lòng yêu cầu mã mới.", "The code has expired, please request a new one."
+    ),
+    "otp_too_many_attempts": Message(
+        "Nhập sai quá nhiều lần, vui lòng yêu cầu mã mới.", "Too many wrong tries, please request a new code."
+    ),
+    "otp_resend_too_soon": Message(
+        "Vui lòng chờ {seconds} giây trước khi yêu cầu mã mới.",
+        "Please wait {seconds} seconds before requesting a new code.",
+    ),
+    "otp_rate_limited": Message(
+        "Đã gửi quá nhiều mã cho số này, vui lòng thử lại sau.",
+        "Too many codes were sent to this number, try again later.",
+    ),
+    "invalid_phone": Message("Số điện thoại không hợp lệ.", "Invalid phone number."),
+    "invalid_credentials": Message("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
+    "unknown_category": Message("Lĩnh vực không tồn tại: {value}.", "Unknown category: {value}."),
+    "server_error": Message("Lỗi máy chủ, vui lòng thử lại.", "Server error, please try again."),
+}
+
+
+def message(code: str, **params: object) -> str:
+    entry = MESSAGES.get(code) or MESSAGES["invalid"]
+    return entry.render(**params)

@@ -1,0 +1,127 @@
+"""Citizen report endpoints. Thin: parse and validate, call a service or selector, shape the output."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.errors import ApiError
+from backend.reports import selectors, services
+from backend.reports.serializers import ReportDetailOutput, ReportOutput
+from routing.models import Category
+
+MAX_BODY_BYTES = 5 * 10 * 1024 * 1024 + 1024 * 1024
+
+
+def _finite(value: float) -> None:
+    if not math.isfinite(value):
+        raise serializers.ValidationError("must be a finite number")
+
+
+class CategoryCodeField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": "unknown category: {value}",
+        "invalid": "invalid category",
+    }
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(slug_field="code", queryset=Category.objects.filter(active=True), **kwargs)
+
+
+class ReportCreateApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        description = serializers.CharField(max_length=5000, trim_whitespace=True)
+        latitude = serializers.FloatField(min_value=-90, max_value=90, validators=[_finite])
+        longitude = serializers.FloatField(min_value=-180, max_value=180, validators=[_finite])
+        category = CategoryCodeField(required=False, allow_null=True)
+        anonymous = serializers.BooleanField(required=False, default=False)
+        client_created_at = serializers.DateTimeField(required=False, allow_null=True)
+        photos = serializers.ListField(
+            child=serializers.FileField(allow_empty_file=True), required=False, default=list
+        )
+
+        def validate_client_created_at(self, value):  # type: ignore[no-untyped-def]
+            # A phone's clock may drift, but a report cannot have been queued in the future.
+            if value is not None and value > timezone.now() + timedelta(minutes=10):
+                raise serializers.ValidationError("cannot be in the future")
+            return value
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: ReportOutput, 200: ReportOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Retry-safe submission: the same key returns the same report (200).",
+            )
+        ],
+        tags=["reports"],
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            raise ApiError("request_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not (0 < len(key) <= 255 and key.isprintable()):
+            raise ApiError("idempotency_key_invalid", fields={"Idempotency-Key": ["invalid"]})
+        photos = request.FILES.getlist("photos")
+        if len(photos) > settings.PHOTO_MAX_COUNT:
+            raise ApiError(
+                "too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT
+            )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        outcome = services.report_submit(
+            user=request.user,  # type: ignore[arg-type]
+            data=services.ReportInput(
+                description=values["description"],
+                latitude=values["latitude"],
+                longitude=values["longitude"],
+                category_hint=values.get("category"),
+                anonymous=values["anonymous"],
+                client_created_at=values.get("client_created_at"),
+            ),
+            photos=values["photos"],
+            idempotency_key=key,
+        )
+        body = ReportOutput(outcome.report, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
+
+
+class ReportPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ReportMineApi(APIView):
+    @extend_schema(responses={200: ReportOutput(many=True)}, tags=["reports"])
+    def get(self, request: Request) -> Response:
+        paginator = ReportPagination()
+        page = paginator.paginate_queryset(selectors.report_list_mine(user=request.user), request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(ReportOutput(page, many=True, context={"request": request}).data)
+
+
+class ReportDetailApi(APIView):
+    @extend_schema(responses={200: ReportDetailOutput}, tags=["reports"])
+    def get(self, request: Request, report_id: int) -> Response:
+        report = selectors.report_get_mine(user=request.user, report_id=report_id)  # type: ignore[arg-type]
+        return Response(ReportDetailOutput(report, context={"request": request}).data)

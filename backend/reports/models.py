@@ -1,0 +1,162 @@
+"""A citizen's report, its photos, and the append-only trail of everything that happened to it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from routing.models import Urgency
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Đã gửi / Submitted"
+    TRIAGED = "triaged", "Đã phân loại / Triaged"
+    NEEDS_REVIEW = "needs_review", "Chờ kiểm duyệt / Needs review"
+    ASSIGNED = "assigned", "Đã chuyển đơn vị / Assigned"
+    ACCEPTED = "accepted", "Đơn vị đã tiếp nhận / Accepted"
+    IN_PROGRESS = "in_progress", "Đang xử lý / In progress"
+    RESOLVED = "resolved", "Đã xử lý / Resolved"
+    CLOSED = "closed", "Đã đóng / Closed"
+    REJECTED = "rejected", "Từ chối / Rejected"
+    RETURNED = "returned", "Đơn vị trả lại / Returned"
+    MERGED = "merged", "Đã gộp / Merged"
+    REOPENED = "reopened", "Mở lại / Reopened"
+
+
+class Report(models.Model):
+    tracking_code = models.CharField("mã theo dõi / tracking code", max_length=12, unique=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports", verbose_name="người gửi"
+    )
+    anonymous = models.BooleanField("ẩn danh / anonymous", default=False)
+    description = models.TextField("nội dung / description")
+    latitude = models.FloatField("vĩ độ / latitude")
+    longitude = models.FloatField("kinh độ / longitude")
+    status = models.CharField(
+        "trạng thái / status", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    category_hint = models.ForeignKey(
+        "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="lĩnh vực người dân chọn / citizen's category hint",
+    )
+    # Final values: what operators and agencies work with (triage's guess until a human confirms).
+    category = models.ForeignKey(
+        "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
+        verbose_name="lĩnh vực / category",
+    )
+    urgency = models.CharField("mức độ khẩn / urgency", max_length=8, choices=Urgency.choices, blank=True)
+    # What the model said, kept apart from the final values so corrections become training data.
+    predicted_category = models.CharField(max_length=40, blank=True)
+    predicted_urgency = models.CharField(max_length=8, blank=True)
+    triage_confidence = models.FloatField(null=True, blank=True)
+    triage_model_version = models.CharField(max_length=40, blank=True)
+    triage_rules = models.JSONField(default=list, blank=True)
+    triage_scores = models.JSONField(default=dict, blank=True)
+    area = models.ForeignKey(
+        "routing.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
+        verbose_name="phường/xã / ward",
+    )
+    agency = models.ForeignKey(
+        "routing.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        verbose_name="đơn vị xử lý / agency",
+    )
+    due_at = models.DateTimeField("hạn xử lý / deadline", null=True, blank=True, db_index=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
+    )
+    me_too_count = models.PositiveIntegerField("số người cùng phản ánh / me too", default=0)
+    client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
+    created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "phản ánh / report"
+        verbose_name_plural = "phản ánh / reports"
+        indexes = [models.Index(fields=["reporter", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="report_lat_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="report_lon_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code}"
+
+
+class Photo(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", "Ảnh phản ánh / Report photo"
+        RESOLUTION = "resolution", "Ảnh sau xử lý / After photo"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Where the camera says it was: a private hint for operators, never published or stored in files.
+    gps_lat = models.FloatField(null=True, blank=True)
+    gps_lon = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        verbose_name = "ảnh / photo"
+        verbose_name_plural = "ảnh / photos"
+
+
+class ReportEvent(models.Model):
+    """Append-only audit trail: one row per transition, with who, when, and old/new values."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Gửi phản ánh / Submitted"
+        TRIAGED = "triaged", "Phân loại tự động / Triaged"
+        ROUTED = "routed", "Điều phối / Routed"
+        STATUS = "status", "Đổi trạng thái / Status changed"
+        TRIAGE_OVERRIDE = "triage_override", "Sửa phân loại / Triage corrected"
+        ASSIGNED = "assigned", "Chuyển đơn vị / Assigned"
+        NOTE = "note", "Ghi chú / Note"
+        RATED = "rated", "Đánh giá / Rated"
+        MERGED = "merged", "Gộp / Merged"
+        ME_TOO = "me_too", "Cùng phản ánh / Me too"
+        OVERDUE = "overdue", "Quá hạn / Overdue"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=16, blank=True)
+    old_status = models.CharField(max_length=16, blank=True)
+    new_status = models.CharField(max_length=16, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "nhật ký xử lý / report event"
+        verbose_name_plural = "nhật ký xử lý / report events"
+
+
+class IdempotencyKey(models.Model):
+    """Remembers a submission so a phone's retry returns the same report instead of a duplicate.
+
+    Stored in the database (not memory) so a retry after a server restart still finds it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]

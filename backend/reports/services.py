@@ -1,0 +1,190 @@
+"""Writes for reports. Each function checks, writes in one short transaction, publishes on commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+
+from backend.accounts.models import User
+from backend.core.errors import ApiError
+from backend.reports import events
+from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
+from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
+from backend.reports.storage import StoredPhoto, delete_stored, store_photo
+from backend.reports.tracking import new_tracking_code
+from routing.models import Category
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    description: str
+    latitude: float
+    longitude: float
+    category_hint: Category | None = None
+    anonymous: bool = False
+    client_created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    report: Report
+    created: bool
+
+
+def _request_hash(data: ReportInput, photo_bytes: Sequence[bytes]) -> str:
+    body = {
+        "description": data.description,
+        "latitude": round(data.latitude, 7),
+        "longitude": round(data.longitude, 7),
+        "category": data.category_hint.code if data.category_hint else None,
+        "anonymous": data.anonymous,
+        "client_created_at": data.client_created_at.isoformat() if data.client_created_at else None,
+        "photos": [hashlib.sha256(raw).hexdigest() for raw in photo_bytes],
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(user: User, key: str, request_hash: str) -> Report | None:
+    """The report an earlier request with this key created, or None; 422 if the body differs."""
+    cutoff = timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS)
+    stored = (
+        IdempotencyKey.objects.select_related("report")
+        .filter(user=user, key=key, created_at__gte=cutoff)
+        .first()
+    )
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash:
+        raise ApiError("idempotency_key_reused", status.HTTP_422_UNPROCESSABLE_ENTITY)
+    return stored.report
+
+
+def _read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
+    if len(files) > settings.PHOTO_MAX_COUNT:
+        raise ApiError(
+            "too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT
+        )
+    # One byte over the limit is enough to know a file is too large; never read the rest.
+    return [f.read(settings.PHOTO_MAX_BYTES + 1) for f in files]
+
+
+def process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedPhoto]:
+    processed = []
+    for index, raw in enumerate(raw_photos):
+        try:
+            processed.append(
+                process_photo(raw, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
+            )
+        except PhotoRejected as exc:
+            text = exc.message_en if _english() else exc.message_vi
+            raise ApiError(exc.code, fields={"photos": [f"[{index}] {text}"]}) from exc
+    return processed
+
+
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi").startswith("en")
+
+
+def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto]) -> Report:
+    report = Report.objects.create(
+        tracking_code=new_tracking_code(),
+        reporter=user,
+        anonymous=data.anonymous,
+        description=data.description,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        category_hint=data.category_hint,
+        # Until triage lands the citizen's hint is the best category we have; nothing is invented.
+        category=data.category_hint,
+        client_created_at=data.client_created_at,
+        status=Status.SUBMITTED,
+    )
+    Photo.objects.bulk_create(
+        Photo(
+            report=report,
+            kind=Photo.Kind.REPORT,
+            position=position,
+            image=item.image_name,
+            thumbnail=item.thumbnail_name,
+            content_type=item.photo.content_type,
+            width=item.photo.width,
+            height=item.photo.height,
+            sha256=item.photo.sha256,
+            gps_lat=item.photo.gps[0] if item.photo.gps else None,
+            gps_lon=item.photo.gps[1] if item.photo.gps else None,
+        )
+        for position, item in enumerate(stored)
+    )
+    ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.SUBMITTED,
+        actor=user,
+        actor_role=user.role,
+        new_status=Status.SUBMITTED,
+        new_value={"category_hint": data.category_hint.code if data.category_hint else None},
+        is_public=True,
+    )
+    return report
+
+
+def report_submit(
+    *,
+    user: User,
+    data: ReportInput,
+    photos: Sequence[IO[bytes]] = (),
+    idempotency_key: str | None = None,
+) -> SubmitOutcome:
+    raw_photos = _read_uploads(photos)
+    request_hash = _request_hash(data, raw_photos)
+    if idempotency_key:
+        existing = _replay(user, idempotency_key, request_hash)
+        if existing is not None:
+            return SubmitOutcome(existing, created=False)
+
+    # CPU-heavy work happens before the transaction opens, so the write lock is held for milliseconds.
+    processed = process_photos(raw_photos)
+    stored: list[StoredPhoto] = []
+    try:
+        for photo in processed:
+            stored.append(store_photo(photo))
+        with transaction.atomic():
+            report = _insert_report(user, data, stored)
+            if idempotency_key:
+                IdempotencyKey.objects.filter(
+                    user=user,
+                    key=idempotency_key,
+                    created_at__lt=timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS),
+                ).delete()
+                IdempotencyKey.objects.create(
+                    user=user, key=idempotency_key, request_hash=request_hash, report=report
+                )
+            events.report_created(report)
+    except IntegrityError:
+        delete_stored(stored)
+        # A concurrent retry with the same key won the race: answer with its report.
+        if idempotency_key:
+            existing = _replay(user, idempotency_key, request_hash)
+            if existing is not None:
+                return SubmitOutcome(existing, created=False)
+        raise
+    except BaseException:
+        delete_stored(stored)
+        raise
+    return SubmitOutcome(report, created=True)
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from backend.accounts import api as accounts_api
+from backend.core import health, reference_api
+from backend.core.errors import json_error_view
+from backend.reports import api as reports_api
+
+api_v1 = [
+    path("health/", health.HealthApi.as_view(), name="health"),
+    path("auth/otp/request/", accounts_api.OtpRequestApi.as_view(), name="otp-request"),
+    path("auth/otp/verify/", accounts_api.OtpVerifyApi.as_view(), name="otp-verify"),
+    path("auth/login/", accounts_api.StaffLoginApi.as_view(), name="staff-login"),
+    path("auth/logout/", accounts_api.LogoutApi.as_view(), name="logout"),
+    path("reports/", reports_api.ReportCreateApi.as_view(), name="report-create"),
+    path("reports/mine/", reports_api.ReportMineApi.as_view(), name="report-mine"),
+    path("reports/<int:report_id>/", reports_api.ReportDetailApi.as_view(), name="report-detail"),
+    path("categories/", reference_api.CategoryListApi.as_view(), name="category-list"),
+    path("agencies/", reference_api.AgencyListApi.as_view(), name="agency-list"),
+    path("areas/", reference_api.AreaListApi.as_view(), name="area-list"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = json_error_view("not_found", 404)
+handler500 = json_error_view("server_error", 500)

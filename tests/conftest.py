@@ -1,0 +1,122 @@
+"""Fixtures shared by the whole suite: reference data, users with tokens, an API client per role."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from rest_framework.test import APIClient
+
+SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+PHOTOS_DIR = SHARED_DATA / "photos"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # In CI a missing service must fail the run, never be skipped silently.
+    if os.environ.get("CI") == "true" and not SHARED_DATA.exists():
+        raise pytest.UsageError(f"shared data not found at {SHARED_DATA}")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _memory_sms(settings):
+    from backend.accounts.sms import MemorySmsSender
+
+    settings.SMS_SENDER = "backend.accounts.sms.MemorySmsSender"
+    MemorySmsSender.outbox.clear()
+    yield MemorySmsSender.outbox
+
+
+@pytest.fixture
+def reference_data(db):
+    from routing.services import reference_data_load
+
+    return reference_data_load()
+
+
+def _client_for(user) -> APIClient:
+    from backend.accounts.tokens import token_issue
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.user = user  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def make_citizen(db):
+    from backend.accounts.models import Role, User
+
+    counter = iter(range(1, 10_000))
+
+    def make(phone: str | None = None) -> User:
+        phone = phone or f"+8490500{next(counter):04d}"
+        return User.objects.create(username=f"citizen:{phone}", phone=phone, role=Role.CITIZEN)
+
+    return make
+
+
+@pytest.fixture
+def citizen(make_citizen):
+    return make_citizen("+84905123456")
+
+
+@pytest.fixture
+def citizen_client(citizen) -> APIClient:
+    return _client_for(citizen)
+
+
+@pytest.fixture
+def other_citizen_client(make_citizen) -> APIClient:
+    return _client_for(make_citizen("+84914999888"))
+
+
+@pytest.fixture
+def operator(db, reference_data):
+    from backend.accounts.services import user_ensure
+
+    return user_ensure(username="op1", role="operator")
+
+
+@pytest.fixture
+def operator_client(operator) -> APIClient:
+    return _client_for(operator)
+
+
+@pytest.fixture
+def client_for():
+    return _client_for
+
+
+@pytest.fixture
+def real_photo_paths() -> list[Path]:
+    paths = sorted(PHOTOS_DIR.glob("*.jpg"))
+    assert paths, f"no photos in {PHOTOS_DIR}"
+    return paths
+
+
+@pytest.fixture
+def real_jpeg(real_photo_paths) -> bytes:
+    return real_photo_paths[0].read_bytes()
+
+
+def upload(name: str, data: bytes, content_type: str = "image/jpeg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
