@@ -229,6 +229,7 @@ OTP_MAX_PER_HOUR = env_int("OTP_MAX_PER_HOUR", 5)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
 
 # --- security in production ---------------------------------------------------------------------
