@@ -103,7 +103,7 @@ def decide(
     if isinstance(point_or_area, Point):
         match = ward_index.locate(point_or_area) if ward_index is not None else None
         if match is None:
-            where = "outside every ward" if ward_index is not None else "no ward map loaded"
+            where = "outside every ward" if ward_index is not None else "with no ward map loaded"
         else:
             area_code, area_name = match.code, match.name
             where = f"in {area_code}"
@@ -114,7 +114,7 @@ def decide(
         area_name = ward_index.name_of(area_code) if ward_index is not None else None
         where = f"in {area_code}"
     else:
-        where = "no location"
+        where = "with no location"
 
     # 2. Who.
     ruleset = rules if isinstance(rules, RuleSet) else RuleSet(rules)
