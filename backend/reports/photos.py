@@ -257,8 +257,72 @@ def _detected_name(raw: bytes) -> str | None:
     return None
 
 
+def _claimed_size(raw: bytes, source_format: str) -> tuple[int, int] | None:
+    """The dimensions the file's first header claims, read without Pillow (None if not found).
+
+    Only used to refuse early: a header claiming 144 MP is refused as too many pixels even when the
+    rest of the file is missing, which Pillow would otherwise report as an unreadable file. HEIF is
+    left to pillow_heif, whose header parsing is lazy too.
+    """
+    try:
+        if source_format == "PNG" and raw[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", raw[16:24])
+            return width, height
+        if source_format == "WEBP":
+            return _webp_claimed_size(raw)
+        if source_format == "JPEG":
+            return _jpeg_claimed_size(raw)
+    except struct.error:
+        return None
+    return None
+
+
+def _webp_claimed_size(raw: bytes) -> tuple[int, int] | None:
+    chunk = raw[12:16]
+    if chunk == b"VP8X":  # extended format: 24-bit canvas width-1, height-1
+        return int.from_bytes(raw[24:27], "little") + 1, int.from_bytes(raw[27:30], "little") + 1
+    if chunk == b"VP8L" and raw[20:21] == b"\x2f":  # lossless: 14-bit width-1, height-1
+        bits = int.from_bytes(raw[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and raw[23:26] == b"\x9d\x01\x2a":  # lossy key frame: 14-bit width, height
+        width, height = struct.unpack("<HH", raw[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    return None
+
+
+# Start-of-frame markers (baseline, extended, progressive, lossless...; not DHT/JPG/DAC).
+_JPEG_SOF_MARKERS: Final = frozenset(
+    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+)
+
+
+def _jpeg_claimed_size(raw: bytes) -> tuple[int, int] | None:
+    """Walk the JPEG marker segments up to the first start-of-frame (or the scan) for its size."""
+    pos = 2
+    while pos + 4 <= len(raw):
+        if raw[pos] != 0xFF:
+            return None
+        marker = raw[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # stand-alone markers have no length
+            pos += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image / start of scan: no frame header before it
+            return None
+        if marker in _JPEG_SOF_MARKERS:
+            height, width = struct.unpack(">HH", raw[pos + 5 : pos + 9])
+            return width, height
+        pos += 2 + struct.unpack(">H", raw[pos + 2 : pos + 4])[0]
+    return None
+
+
 def _open_header(raw: bytes, source_format: str, max_pixels: int) -> Image.Image:
     """Parse the header only (Image.open is lazy) and refuse too many pixels before any decoding."""
+    claimed = _claimed_size(raw, source_format)
+    if claimed is not None and claimed[0] * claimed[1] > max_pixels:
+        raise _too_many_pixels(max_pixels, claimed)
     try:
         img = Image.open(io.BytesIO(raw), formats=[source_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
