@@ -152,6 +152,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
+# WhiteNoise serves from finders in the embedded default; an existing root keeps it from warning.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 AWS_STORAGE_BUCKET_NAME = env_str("S3_BUCKET")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES = {
@@ -229,6 +231,7 @@ OTP_MAX_PER_HOUR = env_int("OTP_MAX_PER_HOUR", 5)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
+ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
 

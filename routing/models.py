@@ -77,3 +77,64 @@ class Area(models.Model):
     def __str__(self) -> str:
         prefix = "Phường" if self.kind == self.Kind.WARD else "Xã"
         return f"{prefix} {self.name}"
+
+
+class RoutingRule(models.Model):
+    """category x ward(s) x urgency -> agency. The first active rule by `order` wins.
+
+    An empty category, no wards or no urgencies mean "any"; what no rule catches goes to the
+    category's default agency, then to the IOC.
+    """
+
+    order = models.PositiveIntegerField("thứ tự / order", default=100, db_index=True)
+    category = models.ForeignKey(
+        Category, verbose_name="lĩnh vực / category", on_delete=models.CASCADE, null=True, blank=True
+    )
+    areas = models.ManyToManyField(Area, verbose_name="phường/xã / wards", blank=True)
+    urgencies = models.JSONField("mức độ khẩn / urgencies", default=list, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name="đơn vị xử lý / agency", on_delete=models.CASCADE)
+    active = models.BooleanField("đang dùng / active", default=True)
+    note = models.CharField("ghi chú / note", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "quy tắc điều phối / routing rule"
+        verbose_name_plural = "quy tắc điều phối / routing rules"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category or '*'} -> {self.agency.code}"
+
+
+class CategoryDefaultAgency(models.Model):
+    """The agency a category goes to when no routing rule matches."""
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="default_agency")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "đơn vị mặc định / default agency"
+        verbose_name_plural = "đơn vị mặc định / default agencies"
+
+
+class DeadlineSetting(models.Model):
+    class Unit(models.TextChoices):
+        HOURS = "hours", "giờ (liên tục) / hours (wall clock)"
+        WORKING_HOURS = "working_hours", "giờ làm việc / working hours"
+        WORKING_DAYS = "working_days", "ngày làm việc / working days"
+
+    category = models.ForeignKey(
+        Category, verbose_name="lĩnh vực / category", on_delete=models.CASCADE, null=True, blank=True,
+        help_text="Để trống: áp dụng cho mọi lĩnh vực / empty: any category",
+    )
+    urgency = models.CharField("mức độ khẩn / urgency", max_length=8, choices=Urgency.choices)
+    amount = models.FloatField("thời hạn / amount")
+    unit = models.CharField("đơn vị / unit", max_length=16, choices=Unit.choices)
+
+    class Meta:
+        verbose_name = "thời hạn xử lý / deadline"
+        verbose_name_plural = "thời hạn xử lý / deadlines"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="one_deadline_per_category_urgency"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="deadline_amount_positive"),
+        ]

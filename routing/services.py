@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from routing import reference
-from routing.models import Agency, Area, Category
+from routing.models import Agency, Area, Category, CategoryDefaultAgency, DeadlineSetting, RoutingRule
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,36 @@ def reference_data_load() -> ReferenceCounts:
             },
         )
         created += was_created
+    agencies = {a.code: a for a in Agency.objects.all()}
+    for item in reference.load("categories"):
+        CategoryDefaultAgency.objects.get_or_create(
+            category=categories[item["code"]], defaults={"agency": agencies[item["default_agency"]]}
+        )
+    _starting_rules_load(categories, agencies)
     return ReferenceCounts(
         categories=Category.objects.count(),
         agencies=Agency.objects.count(),
         areas=Area.objects.count(),
         created=created,
     )
+
+
+def _starting_rules_load(categories: dict[str, Category], agencies: dict[str, Agency]) -> None:
+    """Seed rules and deadlines once; after that they belong to the city's admins."""
+    data = reference.load("rules")
+    if not RoutingRule.objects.exists():
+        areas = {a.code: a for a in Area.objects.all()}
+        for item in data["rules"]:
+            rule = RoutingRule.objects.create(
+                order=item["order"],
+                category=categories[item["category"]] if item["category"] else None,
+                urgencies=item["urgencies"],
+                agency=agencies[item["agency"]],
+                note=item["note"],
+            )
+            rule.areas.set([areas[code] for code in item["areas"]])
+    if not DeadlineSetting.objects.exists():
+        DeadlineSetting.objects.bulk_create(
+            DeadlineSetting(category=None, urgency=d["urgency"], amount=d["amount"], unit=d["unit"])
+            for d in data["deadlines"]
+        )

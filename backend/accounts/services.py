@@ -106,7 +106,7 @@ def user_ensure(*, username: str, role: str, agency_code: str | None = None) -> 
         if agency is None:
             codes = ", ".join(Agency.objects.values_list("code", flat=True))
             raise ValueError(f"unknown agency {agency_code!r}; known: {codes}")
-    user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+    user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "agency": agency})
     user.role = role
     user.agency = agency
     user.is_staff = role in {Role.OPERATOR, Role.ADMIN}

@@ -1,0 +1,132 @@
+"""The routing tables as the running process uses them: read from the database, compiled once.
+
+`decide()` is pure; this module turns the admin-edited rows into its inputs (a WardIndex, a
+RuleSet, a PolicyTable) and keeps them per process. Any change to routing data clears the cache in
+this process at once (signals below); other processes pick it up within `TTL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from shapely.geometry import shape
+
+from routing.decide import RuleSet, decide
+from routing.deadlines import DEFAULT_CALENDAR, PolicyTable
+from routing.geo import WardIndex, repair_geometry
+from routing.models import Agency, Area, CategoryDefaultAgency, DeadlineSetting, RoutingRule
+from routing.types import DeadlinePolicy, Point, RoutingDecision, Rule, WardCentre, WardShape
+
+TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class RoutingTables:
+    ward_index: WardIndex
+    rules: RuleSet
+    policies: PolicyTable
+    default_agency_by_category: dict[str, str]
+    fallback_agency: str
+
+
+_lock = threading.Lock()
+_cached: tuple[float, RoutingTables] | None = None
+
+
+def _build() -> RoutingTables:
+    wards: list[WardShape] = []
+    centres: list[WardCentre] = []
+    for area in Area.objects.all():
+        geometry = None
+        if area.geometry:
+            geometry, _ = repair_geometry(shape(area.geometry))
+        if geometry is not None:
+            wards.append(WardShape(area.code, area.name, geometry))
+        else:
+            centres.append(WardCentre(area.code, area.name, Point(area.centre_lat, area.centre_lon)))
+    # With polygons loaded, centres are only a fallback for wards that have no polygon.
+    index = WardIndex(wards, centres, max_km=getattr(settings, "ROUTING_NEAREST_CENTRE_KM", 3.0))
+    rules = RuleSet(
+        Rule(
+            id=rule.pk,
+            order=rule.order,
+            category=rule.category.code if rule.category else None,
+            agency_code=rule.agency.code,
+            area_codes=frozenset(a.code for a in rule.areas.all()),
+            urgencies=frozenset(rule.urgencies or ()),
+            active=rule.active and rule.agency.active,
+        )
+        for rule in RoutingRule.objects.select_related("category", "agency").prefetch_related("areas")
+    )
+    policies = PolicyTable(
+        DeadlinePolicy(
+            category=d.category.code if d.category else None, urgency=d.urgency, amount=d.amount, unit=d.unit  # type: ignore[arg-type]
+        )
+        for d in DeadlineSetting.objects.select_related("category").order_by("category_id")
+    )
+    defaults = {
+        d.category.code: d.agency.code
+        for d in CategoryDefaultAgency.objects.select_related("category", "agency")
+        if d.agency.active
+    }
+    fallback = Agency.objects.filter(is_fallback=True, active=True).order_by("code").first()
+    return RoutingTables(index, rules, policies, defaults, fallback.code if fallback else "ioc")
+
+
+def tables() -> RoutingTables:
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached is not None and now - cached[0] < TTL_SECONDS:
+        return cached[1]
+    with _lock:
+        if _cached is None or now - _cached[0] >= TTL_SECONDS:
+            _cached = (now, _build())
+        return _cached[1]
+
+
+def invalidate(**_: object) -> None:
+    global _cached
+    _cached = None
+
+
+for _model in (Area, RoutingRule, DeadlineSetting, CategoryDefaultAgency, Agency):
+    post_save.connect(invalidate, sender=_model, dispatch_uid=f"routing-cache-save-{_model.__name__}")
+    post_delete.connect(invalidate, sender=_model, dispatch_uid=f"routing-cache-delete-{_model.__name__}")
+m2m_changed.connect(invalidate, sender=RoutingRule.areas.through, dispatch_uid="routing-cache-areas")
+
+
+def route(
+    category: str, urgency: str, *, latitude: float | None, longitude: float | None,
+    area_code: str | None = None, now: datetime,
+) -> RoutingDecision:
+    t = tables()
+    where: Point | str | None
+    if area_code:
+        where = area_code
+    elif latitude is not None and longitude is not None:
+        where = Point(latitude, longitude)
+    else:
+        where = None
+    return decide(
+        category,
+        urgency,
+        where,
+        rules=t.rules,
+        ward_index=t.ward_index,
+        default_agency_by_category=t.default_agency_by_category,
+        fallback_agency=t.fallback_agency,
+        policies=t.policies,
+        calendar=DEFAULT_CALENDAR,
+        now=now,
+    )
+
+
+def locate(latitude: float, longitude: float) -> str | None:
+    match = tables().ward_index.locate(Point(latitude, longitude))
+    return match.code if match else None
