@@ -103,6 +103,7 @@ class WorkingCalendar:
         )
         self._holidays: dict[int, dict[date, str]] = {}
         self._swapped: dict[int, set[date]] = {}
+        self._working_days: dict[date, bool] = {}
         self._lock = Lock()
 
     def _year(self, year: int) -> tuple[dict[date, str], set[date]]:
@@ -127,6 +128,13 @@ class WorkingCalendar:
         return self._year(day.year)[0].get(day)
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working_days.get(day)
+        if known is None:
+            known = self._is_working_day(day)
+            self._working_days[day] = known  # a few hundred days a year: cheap to keep
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:
             return True
         if day in self.extra_days_off:
@@ -150,17 +158,33 @@ class WorkingCalendar:
         cursor = start.astimezone(self.tz)
         remaining = amount
         day = cursor.date()
+        one_day = timedelta(days=1)
+        is_working_day = self.is_working_day
+        # The first day may start mid-period; walk its periods.
+        if is_working_day(day):
+            for period_start, period_end in self._periods_on(day):
+                begin = max(cursor, period_start)
+                if begin >= period_end:
+                    continue
+                available = period_end - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+        # Later days are whole: skip each full working day without building datetimes, and walk the
+        # periods only on the day the deadline falls in (an exact fit ends at that day's close).
+        day_length = self.day_length
         for _ in range(_MAX_DAYS_SCANNED):
-            if self.is_working_day(day):
-                for period_start, period_end in self._periods_on(day):
-                    begin = max(cursor, period_start)
-                    if begin >= period_end:
-                        continue
-                    available = period_end - begin
-                    if remaining <= available:
-                        return begin + remaining
-                    remaining -= available
-            day += timedelta(days=1)
+            day += one_day
+            if not is_working_day(day):
+                continue
+            if remaining > day_length:
+                remaining -= day_length
+                continue
+            for period_start, period_end in self._periods_on(day):
+                available = period_end - period_start
+                if remaining <= available:
+                    return period_start + remaining
+                remaining -= available
         raise ValueError(f"no working time within {_MAX_DAYS_SCANNED} days of {start.isoformat()}")
 
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
