@@ -32,7 +32,6 @@ check: lint typecheck imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check backend/core
 
 typecheck: $(STAMP)
 	$(BIN)/mypy backend triage routing realtime

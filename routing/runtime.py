@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from shapely.geometry import shape
 
-from routing.decide import RuleSet, decide
 from routing.deadlines import DEFAULT_CALENDAR, PolicyTable
+from routing.decide import RuleSet, decide
 from routing.geo import WardIndex, repair_geometry
 from routing.models import Agency, Area, CategoryDefaultAgency, DeadlineSetting, RoutingRule
 from routing.types import DeadlinePolicy, Point, RoutingDecision, Rule, WardCentre, WardShape

@@ -45,7 +45,8 @@ def model_version() -> str | None:
     try:
         import triage
 
-        return triage.model_version()
+        version: str | None = getattr(triage, "model_version", lambda: None)()
+        return version
     except Exception:
         return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -29,7 +31,7 @@ class AgencyListApi(APIView):
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.ModelSerializer):
-        categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+        categories: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
         class Meta:
             model = Agency

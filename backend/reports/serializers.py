@@ -37,10 +37,10 @@ class PhotoOutput(serializers.ModelSerializer):
         fields = ["url", "thumbnail_url", "width", "height", "content_type"]
 
     def get_url(self, photo: Photo) -> str:
-        return _absolute(self.context.get("request"), photo.image.name)
+        return _absolute(self.context.get("request"), photo.image.name or "")
 
     def get_thumbnail_url(self, photo: Photo) -> str:
-        return _absolute(self.context.get("request"), photo.thumbnail.name)
+        return _absolute(self.context.get("request"), photo.thumbnail.name or "")
 
 
 class TriageOutput(serializers.Serializer):
@@ -69,14 +69,14 @@ class ReportOutput(serializers.ModelSerializer):
     """A report as its citizen sees it."""
 
     status_name = serializers.SerializerMethodField()
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.SerializerMethodField()
     urgency = serializers.SerializerMethodField()
     urgency_name = serializers.SerializerMethodField()
     triage = serializers.SerializerMethodField()
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     area_name = serializers.SerializerMethodField()
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     agency_name = serializers.SerializerMethodField()
     photos = PhotoOutput(many=True, read_only=True)
     merged_into = serializers.SerializerMethodField()
