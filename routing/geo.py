@@ -139,6 +139,7 @@ class WardIndex:
         for geom in self._geoms:
             shapely.prepare(geom)
         self._matches = tuple(WardMatch(w.code, w.name, "polygon") for w in self._wards)
+        self._names = {w.code: w.name for w in self._wards} | {c.code: c.name for c in self._centres}
         self._cell = float(cell_degrees)
         self._grid: dict[tuple[int, int], int | tuple[int, ...]] = {}
         self.tree: shapely.STRtree | None = None
@@ -236,9 +237,14 @@ class WardIndex:
         xs, ys = grid_x.ravel(), grid_y.ravel()
         boxes = shapely.box(xs * size, ys * size, (xs + 1) * size, (ys + 1) * size)
         assert self.tree is not None
-        cell_idx, ward_idx = self.tree.query(boxes, predicate="intersects")
+        # Box-overlap candidates from the tree, then exact tests with the wards' prepared geometries
+        # (much faster than letting the tree test every box against unprepared wards).
+        cell_idx, ward_idx = self.tree.query(boxes)
+        ward_geoms, cell_boxes = np.take(self._geoms, ward_idx), np.take(boxes, cell_idx)
+        touching = shapely.intersects(ward_geoms, cell_boxes)
+        cell_idx, ward_idx = cell_idx[touching], ward_idx[touching]
         # Which of those (cell, ward) pairs have the cell entirely inside the ward.
-        inside = shapely.contains_properly(np.take(self._geoms, ward_idx), np.take(boxes, cell_idx))
+        inside = shapely.contains_properly(ward_geoms[touching], cell_boxes[touching])
         per_cell: dict[int, list[tuple[int, bool]]] = {}
         for c, w, full in zip(cell_idx.tolist(), ward_idx.tolist(), inside.tolist(), strict=True):
             per_cell.setdefault(c, []).append((w, full))
@@ -263,16 +269,10 @@ class WardIndex:
         return len(self._wards) + len(self._centres)
 
     def __contains__(self, code: object) -> bool:
-        return any(w.code == code for w in self._wards) or any(c.code == code for c in self._centres)
+        return isinstance(code, str) and code in self._names
 
     def name_of(self, code: str) -> str | None:
-        for ward in self._wards:
-            if ward.code == code:
-                return ward.name
-        for centre in self._centres:
-            if centre.code == code:
-                return centre.name
-        return None
+        return self._names.get(code)
 
     def locate(self, point: Point) -> WardMatch | None:
         """The ward containing `point`, else the nearest centre-only ward within `max_km`, else None."""
