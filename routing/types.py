@@ -70,11 +70,12 @@ def _frozen(values: Any) -> frozenset[str]:
     return frozenset(str(v) for v in values)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
     """category x area(s) x urgency -> agency; the first matching active rule by `order` wins.
 
-    `category=None`, an empty `area_codes` or an empty `urgencies` mean "any".
+    `category=None`, an empty `area_codes` or an empty `urgencies` mean "any". Keyword-only, so a
+    field order change can never silently swap an area list and an agency.
     """
 
     id: int
