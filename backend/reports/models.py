@@ -61,6 +61,18 @@ class Report(models.Model):
         verbose_name="đơn vị xử lý / agency",
     )
     due_at = models.DateTimeField("hạn xử lý / deadline", null=True, blank=True, db_index=True)
+    # Why routing chose this agency (shown to operators): the rule id and a one-line reason.
+    routing_rule_id = models.IntegerField(null=True, blank=True)
+    routing_reason = models.CharField(max_length=300, blank=True)
+    needs_review_reasons = models.JSONField(default=list, blank=True)
+    # Set once by the periodic job when the deadline passes, so escalation happens exactly once.
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rating_stars = models.PositiveSmallIntegerField("đánh giá / rating", null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
     )
