@@ -250,7 +250,21 @@ TEXTSPEAK_EN: list[Rule] = [
     (r"\bsomeone\b", ["sb", "someone"], True),
     (r"\btomorrow\b", ["tmr", "tmrw"], True),
     (r"\btoday\b", ["2day", "today"], True),
-    (r"\band\b", ["&", "n", "and"], False),
+    (r"\band\b", ["&", "n", "and"], True),
+    (r"\bgoing to\b", ["gonna"], True),
+    (r"\bwant to\b", ["wanna"], True),
+    (r"\bvery\b", ["v", "rly", "very"], True),
+    (r"\breally\b", ["rly", "rlly"], True),
+    (r"\bmessage\b", ["msg"], True),
+    (r"\bnight\b", ["nite"], True),
+    (r"\bfor\b", ["4", "for", "for"], True),
+    (r"\bto\b", ["2", "to", "to", "to"], True),
+    (r"\bat\b", ["@", "at"], True),
+    (r"\bstreet\b", ["st", "street"], True),
+    (r"\bnumber\b", ["no.", "#"], True),
+    (r"\bsomething\b", ["smth", "sth"], True),
+    (r"\bthough\b", ["tho"], True),
+    (r"\bwhat\b", ["wat", "what"], True),
     (r"\bdon't\b", ["dont"], False),
     (r"\bcan't\b", ["cant"], False),
     (r"\bit's\b", ["its"], False),
@@ -294,8 +308,18 @@ HUE_RULES: list[Rule] = [
     (r"\bnhé\b", ["nghe", "hỉ"], True),
     (r"\bnhỉ\b", ["hỉ"], True),
     (r"\blàm\b(?! ơn)", ["mần", "làm"], True),
-    (r"\bkhông có\b", ["không có", "khôn có"], False),
     (r"\bthật\b", ["thiệt"], False),
+    (r"\bgần đây\b", ["dạo ni", "gần ni"], True),
+    (r"\bở đây\b", ["ở ni", "ở đây"], True),
+    (r"\b(khi|lúc|nhà|chỗ|hôm|ngày|người) nào\b", [r"\1 mô"], True),
+    (r"\bbao giờ\b", ["khi mô", "chừ mô"], True),
+    (r"\bmẹ (tôi|tui|em|mình)\b", [r"mạ \1"], True),
+    (r"\b(mẹ|mệ) (tôi|tui)\b", [r"\1 tui"], False),
+    (r"\bthấy\b", ["thấy", "chộ"], True),
+    (r"\bnhanh\b", ["mau"], False),
+    (r"\bkhông\?$", ["không rứa?", "khôn?", "hỉ?"], True),
+    (r"\b(giúp|giùm|dùm)( với)?([.!]*)$", [r"\1 với nghe\3", r"\1 với hỉ\3", r"\1 nghe\3"], True),
+    (r"\bquá\b(?=[,.!?]|$)", ["quá", "quá trời"], False),
 ]
 
 
@@ -390,9 +414,53 @@ def _teencode(text: str, rng: random.Random, ascii_only: bool) -> str | None:
     return out
 
 
-def _hue(text: str, rng: random.Random) -> str | None:
+HUE_REQUEST = re.compile(r"\b(đề nghị|xin|nhờ|mong|giúp|giùm|dùm)\b", re.IGNORECASE)
+HUE_TAIL_REQUEST = [" nghe", " hỉ", " giùm nghe", ", cảm ơn nghe", " giùm tui với hỉ"]
+HUE_TAIL_COMPLAINT = [
+    ", răng mà chịu nổi",
+    ", khổ rứa đó",
+    ", chừ mần răng",
+    " rứa đó",
+    ", ai coi giùm với",
+    ", mệt ghê",
+    ", nói hoài không ai nghe",
+    ", bực mình dễ sợ",
+    " đó o ơi",
+    ", mấy bữa ni rồi",
+]
+HUE_TAIL_QUESTION = [" rứa?", " hè?", " hỉ?"]
+HUE_TAIL_URGENT = [", mau lên với", ", cứu với", ", mau giùm với", " nghe, gấp lắm"]
+HUE_QUESTION = re.compile(
+    r"(\?\s*$|\b(không|chưa|ở mô|ở đâu|khi mô|bao giờ|chi|răng|nào)\s*$|\b(cho|xin) hỏi\b|^hỏi\b)", re.IGNORECASE
+)
+
+
+def _hue_tail(text: str, rng: random.Random, urgency: str) -> str:
+    """Add a sentence-final Huế particle ("nghe", "hỉ", "rứa") the way people end a message."""
+    body = text.rstrip()
+    if HUE_QUESTION.search(body):
+        return body.rstrip("?").rstrip() + rng.choice(HUE_TAIL_QUESTION)
+    m = re.search(r"[.!…]+$", body)
+    end = m.group(0) if m else ""
+    body = body[: len(body) - len(end)]
+    if urgency == "critical":
+        tails = HUE_TAIL_URGENT
+    elif HUE_REQUEST.search(text):
+        tails = HUE_TAIL_REQUEST
+    else:
+        tails = HUE_TAIL_COMPLAINT
+    tail = rng.choice(tails)
+    if body.endswith((" giùm", " giúp", " dùm", " với")) and "giùm" in tail:
+        tail = " nghe"
+    return body + tail + ("" if tail.startswith(",") else end)
+
+
+def _hue(text: str, rng: random.Random, urgency: str) -> str | None:
     out, _, sig = apply_rules(text, HUE_RULES, rng, prob=0.9)
-    if sig == 0:
+    out = re.sub(r"\bvào\b", "vô", out) if rng.random() < 0.7 else out
+    if sig == 0 or rng.random() < 0.25:
+        out = _hue_tail(out, rng, urgency)
+    if out == text:
         return None
     return out
 
@@ -443,8 +511,10 @@ def variants_for(base: Base) -> list[Variant]:
     # Vietnamese with diacritics
     if rng.random() < 0.9:
         out.append(("no_diacritics", _no_diacritics(text, rng)))
-    kinds = ["teencode", "hue_dialect", "typo"]
+    kinds = ["teencode", "typo"]
     rng.shuffle(kinds)
+    # try the Huế variant first more often: it only applies when the text has swappable words
+    kinds.insert(0 if rng.random() < 0.4 else 2, "hue_dialect")
     n_extra = 1 + int(rng.random() < 0.6)
     made = 0
     for kind in kinds:
@@ -454,7 +524,7 @@ def variants_for(base: Base) -> list[Variant]:
             v = _teencode(text, rng, ascii_only=False)
             strip_p = 0.35
         elif kind == "hue_dialect":
-            v = _hue(text, rng)
+            v = _hue(text, rng, base.urgency)
             strip_p = 0.3
         else:
             v = add_typos(text, rng, vietnamese=True)
