@@ -257,8 +257,6 @@ TEXTSPEAK_EN: list[Rule] = [
     (r"\breally\b", ["rly", "rlly"], True),
     (r"\bmessage\b", ["msg"], True),
     (r"\bnight\b", ["nite"], True),
-    (r"\bfor\b", ["4", "for", "for"], True),
-    (r"\bto\b", ["2", "to", "to", "to"], True),
     (r"\bat\b", ["@", "at"], True),
     (r"\bstreet\b", ["st", "street"], True),
     (r"\bnumber\b", ["no.", "#"], True),
@@ -345,22 +343,48 @@ for _r, _row in enumerate(_ROWS):
         NEIGHBOURS[_ch] = "".join(sorted(set(near)))
 
 
+TELEX_TONES = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
+
+
+def to_telex(word: str) -> str:
+    """The raw Telex keystrokes of a word, as typed when the Vietnamese IME is off: "đường" -> "dduwowngf"."""
+    out = []
+    tone = ""
+    for ch in word:
+        if ch in "đĐ":
+            out.append("dd" if ch == "đ" else "Dd")
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch)
+        piece = base
+        for mark in marks:
+            if mark in TELEX_TONES:
+                tone = TELEX_TONES[mark]
+            elif mark in ("\u0306", "\u031b"):  # breve (ă), horn (ơ, ư)
+                piece += "w"
+            elif mark == "\u0302":  # circumflex (â, ê, ô)
+                piece += base.lower()
+        out.append(piece)
+    return "".join(out) + tone
+
+
 def _typo_word(word: str, rng: random.Random, vietnamese: bool) -> str:
     ops = ["swap", "delete", "double", "neighbour"]
     if vietnamese and has_diacritics(word):
-        ops += ["lose_accent", "lose_accent"]
+        ops += ["lose_accent", "lose_accent", "telex"]
     op = rng.choice(ops)
     chars = list(word)
     if op == "lose_accent":
         return strip_diacritics(word)
+    if op == "telex":
+        return to_telex(word)
     swappable = [i for i in range(1, len(chars) - 1) if chars[i].isascii() and chars[i + 1].isascii()]
     if op == "swap" and swappable:
         i = rng.choice(swappable)
         chars[i], chars[i + 1] = chars[i + 1], chars[i]
     elif op == "delete" and len(chars) >= 4:
         del chars[rng.randrange(1, len(chars))]
-    elif op == "double":
-        i = rng.randrange(1, len(chars))
+    elif op == "double" and any(c.isascii() for c in chars[1:]):
+        i = rng.choice([j for j in range(1, len(chars)) if chars[j].isascii()])
         chars.insert(i, chars[i])
     else:
         ascii_pos = [i for i, c in enumerate(chars) if c.lower() in NEIGHBOURS]
@@ -526,11 +550,18 @@ def variants_for(base: Base) -> list[Variant]:
         elif kind == "hue_dialect":
             v = _hue(text, rng, base.urgency)
             strip_p = 0.3
+        elif rng.random() < 0.2:  # typing without accents *and* with typos (no Telex leftovers then)
+            v = add_typos(strip_diacritics(text), rng, vietnamese=True)
+            if rng.random() < 0.5:
+                v = casual_case(v, rng)
+            out.append(("typo+no_diacritics", v))
+            made += 1
+            continue
         else:
             v = add_typos(text, rng, vietnamese=True)
             if rng.random() < 0.3:
                 v = casual_case(v, rng)
-            strip_p = 0.2
+            strip_p = 0.0
         if not v:
             continue
         if rng.random() < strip_p:
