@@ -88,6 +88,9 @@ PNG_COMPRESS_LEVEL: Final = 6
 #: at least this fraction of ``max_side`` (1920 px of 2048); see step 4 of the module docstring.
 MIN_REDUCED_SIDE_FRACTION: Final = 15 / 16
 
+#: More start-of-scan markers than this in a JPEG is refused as corrupt (see _open_header).
+MAX_JPEG_SCANS: Final = 500
+
 #: Largest ICC profile kept in a stored photo (Display P3 is ~0.5 KiB; real ones are a few KiB).
 MAX_ICC_PROFILE_BYTES: Final = 64 * 1024
 
@@ -323,6 +326,13 @@ def _open_header(raw: bytes, source_format: str, max_pixels: int) -> Image.Image
     claimed = _claimed_size(raw, source_format)
     if claimed is not None and claimed[0] * claimed[1] > max_pixels:
         raise _too_many_pixels(max_pixels, claimed)
+    # A progressive JPEG with thousands of tiny scans makes libjpeg re-walk every coefficient per scan
+    # (a CPU bomb that stays under any byte or pixel limit). Cameras write at most a dozen scans; 0xFFDA
+    # cannot occur inside entropy-coded data (0xFF is always stuffed there), so counting it is exact
+    # enough to tell a real photo from a scan bomb.
+    if source_format == "JPEG" and raw.count(b"\xff\xda") > MAX_JPEG_SCANS:
+        logger.info("photo refused: JPEG with more than %d scans", MAX_JPEG_SCANS)
+        raise _corrupt()
     try:
         img = Image.open(io.BytesIO(raw), formats=[source_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

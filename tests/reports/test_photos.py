@@ -443,6 +443,28 @@ def test_jpeg_magic_followed_by_garbage_is_refused_as_corrupt() -> None:
     assert rejection(b"\xff\xd8\xff\xe0" + b"not really a jpeg" * 50).code == "photo_corrupt"
 
 
+def test_jpeg_with_hundreds_of_scans_is_refused_before_decoding(decodes: list[str]) -> None:
+    # given a real photo followed by 500 more tiny scans (a progressive-JPEG CPU bomb stays small)
+    data = LANDSCAPE.read_bytes()
+    sos = data.index(b"\xff\xda")
+    tiny_scan = data[sos : sos + 2 + struct.unpack(">H", data[sos + 2 : sos + 4])[0]] + b"\x00" * 4
+    bomb = data[:-2] + tiny_scan * 500 + b"\xff\xd9"
+    assert len(bomb) < 200_000
+    # when processed, then it is refused as corrupt and never decoded
+    assert rejection(bomb).code == "photo_corrupt"
+    assert decodes == []
+
+
+def test_progressive_jpeg_is_accepted() -> None:
+    # given the photo as a progressive JPEG (about ten scans, as phones and web tools write)
+    upload = encode(landscape(), "JPEG", progressive=True, quality=90)
+    assert 5 <= upload.count(b"\xff\xda") <= 20
+    # when processed, then
+    result = process_photo(upload)
+    assert (result.width, result.height) == (800, 600)
+    assert_jpeg_without_metadata(result.content)
+
+
 def test_png_claiming_144_megapixels_is_refused_before_anything_is_decoded(decodes: list[str]) -> None:
     # given a PNG signature and an IHDR (valid CRC) claiming 12000x12000 and no pixel data at all
     # when processed
