@@ -1,0 +1,165 @@
+"""Command line: ``python -m triage train|evaluate|classify|compare``.
+
+``main(argv, extra_examples=...)`` is also the entry point for the Django management command
+``train_triage``, which passes operator-corrected reports from the database as ``extra_examples``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from triage import artifacts
+from triage.external_eval import evaluate_external, summary_lines
+from triage.report import write_model_card
+from triage.train import (
+    DEFAULT_DATA_PATH,
+    LabelledReport,
+    compare_estimators,
+    evaluate,
+    held_out_split,
+    promote_if_not_worse,
+    read_feedback,
+    read_reports,
+    train,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m triage", description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", type=Path, help="models directory (default: ml_models/triage)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train_cmd = commands.add_parser("train", help="train a new version, evaluate it, promote it if not worse")
+    train_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH, help="labelled reports CSV")
+    train_cmd.add_argument("--include-feedback", type=Path, metavar="FILE.csv", action="append", default=[],
+                           help="operator-corrected reports (text,category,urgency) added to training")  # fmt: skip
+    train_cmd.add_argument("--seed", type=int, default=42)
+    train_cmd.add_argument(
+        "--no-promote", action="store_true", help="write the version but leave ACTIVE alone"
+    )
+    train_cmd.add_argument("--no-external", action="store_true", help="skip the external evaluation")
+    train_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate_cmd = commands.add_parser(
+        "evaluate", help="evaluate a version on its held-out split and external data"
+    )
+    evaluate_cmd.add_argument("--version", help="version name (default: the active one)")
+    evaluate_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
+    evaluate_cmd.add_argument("--no-external", action="store_true")
+
+    classify_cmd = commands.add_parser("classify", help="triage texts given as arguments")
+    classify_cmd.add_argument("texts", nargs="+")
+
+    compare_cmd = commands.add_parser("compare", help="cross-validate estimator choices on the train split")
+    compare_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
+    compare_cmd.add_argument("--seed", type=int, default=42)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    extra_examples: Iterable[LabelledReport | Mapping[str, Any]] = (),
+    out: Callable[[str], None] = print,
+) -> int:
+    """Run one command; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    root: Path = args.models_dir.resolve() if args.models_dir else artifacts.models_root()
+    if args.command == "train":
+        return _train(args, root, list(extra_examples), out)
+    if args.command == "evaluate":
+        return _evaluate(args, root, out)
+    if args.command == "classify":
+        from triage import classify, model_version
+
+        for text in args.texts:
+            out(json.dumps({"text": text, **_as_dict(classify(text))}, ensure_ascii=False))
+        out(f"model: {model_version()}")
+        return 0
+    rows = read_reports(args.data)
+    compare_estimators(rows, seed=args.seed, out=out)
+    return 0
+
+
+def _as_dict(result: object) -> dict[str, Any]:
+    from dataclasses import asdict, is_dataclass
+
+    assert is_dataclass(result) and not isinstance(result, type)
+    return asdict(result)
+
+
+def _train(
+    args: argparse.Namespace,
+    root: Path,
+    extra: list[LabelledReport | Mapping[str, Any]],
+    out: Callable[[str], None],
+) -> int:
+    rows = read_reports(args.data)
+    for path in args.include_feedback:
+        extra.extend(read_feedback(path))
+    outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
+                    data_source=_display(args.data))  # fmt: skip
+    if not args.no_external:
+        external = evaluate_external(outcome.model, outcome.version)
+        if external:
+            outcome.metrics["external"] = external
+            artifacts.write_json(outcome.path / artifacts.METRICS_FILE, outcome.metrics)
+            write_model_card(outcome.path, outcome.metrics)
+    _print_summary(outcome.version, outcome.metrics, out)
+    if args.no_promote:
+        out(f"not promoted (--no-promote); active stays {artifacts.active_version(root)}")
+    else:
+        promote_if_not_worse(outcome, root=root, out=out)
+    return 0
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(__file__).resolve().parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def _evaluate(args: argparse.Namespace, root: Path, out: Callable[[str], None]) -> int:
+    version = args.version or artifacts.active_version(root)
+    if version is None:
+        out(f"no active model in {root}")
+        return 1
+    model, manifest = artifacts.load_version(version, root=root)
+    seed = int(manifest.get("training", {}).get("seed", 42))
+    rows = read_reports(args.data)
+    from triage.train import data_hash
+
+    if data_hash(rows) != manifest.get("data_hash"):
+        out(
+            "warning: the data differs from what this model was trained on; the held-out split is not the same"
+        )
+    _, test_index = held_out_split(rows, seed)
+    held_out = evaluate(model, [rows[i] for i in test_index], model_version=version)
+    metrics: dict[str, Any] = {"model_version": version, "held_out": held_out}
+    if not args.no_external:
+        metrics["external"] = evaluate_external(model, version)
+    _print_summary(version, metrics, out)
+    return 0
+
+
+def _print_summary(version: str, metrics: Mapping[str, Any], out: Callable[[str], None]) -> None:
+    held = metrics["held_out"]
+    accents = held["by_accents"]
+    out(f"model {version}, held-out split ({held['rows']} reports):")
+    out(f"  category macro-F1 {held['category']['macro_f1']}  accuracy {held['category']['accuracy']}")
+    out(f"  critical recall {held['critical']['recall']} (model only {held['critical']['recall_model_only']})"
+        f"  precision {held['critical']['precision']}")  # fmt: skip
+    out(f"  urgency accuracy {held['urgency']['accuracy']}  macro-F1 {held['urgency']['macro_f1']}")
+    out(f"  accented {accents['accented']['category_accuracy']} vs unaccented "
+        f"{accents['unaccented']['category_accuracy']} (gap {accents['accuracy_gap']})")  # fmt: skip
+    for line in summary_lines(metrics.get("external", {})):
+        out("  " + line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

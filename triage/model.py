@@ -1,0 +1,210 @@
+"""The trained triage model: TF-IDF features of the normalised text and two linear heads.
+
+Training fits scikit-learn's ``TfidfVectorizer`` and a linear classifier per head (category, urgency);
+what is kept afterwards is only arrays: the vocabularies, idf weights, weights, biases and calibration
+parameters. They are stored in a plain ``.npz`` file that numpy reads with ``allow_pickle=False``, so
+loading a model never executes code from the file, and prediction needs no scikit-learn object.
+
+Prediction reimplements exactly what ``TfidfVectorizer.transform`` + ``predict_proba`` compute (sublinear
+tf, smooth idf, l2 norm per feature block; softmax for logistic regression, per-class sigmoids
+normalised to one for a calibrated linear SVM); tests/triage/test_model.py checks it against
+scikit-learn. Doing it directly on arrays is several times faster than the scikit-learn objects for
+one report, which matters on the request path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Final, Literal
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+CHAR_NGRAM_RANGE: Final = (2, 5)
+WORD_NGRAM_RANGE: Final = (1, 2)
+
+Calibration = Literal["softmax", "sigmoid"]
+FloatArray = NDArray[np.float32]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character 2..5-grams of the normalised text, across word boundaries, padded with spaces."""
+    padded = f" {text} "
+    length = len(padded)
+    grams: list[str] = []
+    for size in range(CHAR_NGRAM_RANGE[0], CHAR_NGRAM_RANGE[1] + 1):
+        grams.extend([padded[i : i + size] for i in range(length - size + 1)])
+    return grams
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Words and word pairs of the normalised text."""
+    words = text.split()
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+
+
+def _count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int], analyzer_char: bool) -> sp.csr_matrix:
+    lookup = vocabulary.get
+    indptr = [0]
+    ids: list[int] = []
+    for text in texts:
+        grams = char_ngrams(text) if analyzer_char else word_ngrams(text)
+        ids.extend(map(lookup, grams, repeat(-1, len(grams))))  # type: ignore[arg-type]
+        indptr.append(len(ids))
+    columns = np.asarray(ids, dtype=np.int64)
+    rows = np.repeat(np.arange(len(texts)), np.diff(np.asarray(indptr)))
+    keep = columns >= 0
+    matrix = sp.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], columns[keep])),
+        shape=(len(texts), len(vocabulary)),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
+    counts.data = (np.log(counts.data) + 1.0).astype(np.float32)  # sublinear tf
+    counts.data *= idf[counts.indices]
+    squares = counts.multiply(counts).sum(axis=1).A1
+    norms = np.sqrt(squares, dtype=np.float64)
+    norms[norms == 0.0] = 1.0
+    counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One linear classifier over the shared features, with its probability calibration."""
+
+    labels: tuple[str, ...]
+    weights: FloatArray  # (n_features, n_labels)
+    bias: FloatArray  # (n_labels,)
+    calibration: Calibration
+    sigmoid_a: FloatArray  # (n_labels,), only for "sigmoid"
+    sigmoid_b: FloatArray
+
+    def probabilities(self, features: sp.csr_matrix) -> NDArray[np.float64]:
+        scores = np.asarray(features @ self.weights, dtype=np.float64) + self.bias
+        if self.calibration == "softmax":
+            scores -= scores.max(axis=1, keepdims=True)
+            np.exp(scores, out=scores)
+        else:
+            scores = 1.0 / (1.0 + np.exp(scores * self.sigmoid_a + self.sigmoid_b))
+        totals = scores.sum(axis=1, keepdims=True)
+        uniform = totals[:, 0] == 0.0
+        if uniform.any():
+            scores[uniform] = 1.0
+            totals[uniform] = len(self.labels)
+        result: NDArray[np.float64] = scores / totals
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class TriageModel:
+    """Vocabularies, idf and the two heads; everything needed to predict, nothing else."""
+
+    char_vocabulary: dict[str, int]
+    char_idf: FloatArray
+    word_vocabulary: dict[str, int]
+    word_idf: FloatArray
+    category: Head
+    urgency: Head
+    critical_probability: float  # predict critical when P(critical) reaches this, even if not the top
+
+    def features(self, normalized_texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF rows for already normalised (diacritics-free) texts."""
+        char_block = _tfidf(_count_matrix(normalized_texts, self.char_vocabulary, True), self.char_idf)
+        word_block = _tfidf(_count_matrix(normalized_texts, self.word_vocabulary, False), self.word_idf)
+        return sp.hstack([char_block, word_block], format="csr")
+
+    def predict_proba(
+        self, normalized_texts: Sequence[str]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Category and urgency probabilities, one row per text, columns in each head's label order."""
+        features = self.features(normalized_texts)
+        return self.category.probabilities(features), self.urgency.probabilities(features)
+
+    def decide_urgency(self, urgency_probabilities: NDArray[np.float64]) -> list[str]:
+        """The model's urgency per row: critical above its own threshold, else the most likely."""
+        labels = self.urgency.labels
+        critical = labels.index("critical") if "critical" in labels else -1
+        decided: list[str] = []
+        for row in urgency_probabilities:
+            if critical >= 0 and row[critical] >= self.critical_probability:
+                decided.append("critical")
+            else:
+                decided.append(labels[int(row.argmax())])
+        return decided
+
+    @property
+    def n_features(self) -> int:
+        return len(self.char_vocabulary) + len(self.word_vocabulary)
+
+    def to_arrays(self) -> dict[str, NDArray[np.generic]]:
+        """Everything as plain arrays (no Python objects), for ``numpy.savez_compressed``."""
+        arrays: dict[str, NDArray[np.generic]] = {
+            "char_vocabulary": _vocabulary_array(self.char_vocabulary),
+            "char_idf": self.char_idf,
+            "word_vocabulary": _vocabulary_array(self.word_vocabulary),
+            "word_idf": self.word_idf,
+            "critical_probability": np.asarray(self.critical_probability, dtype=np.float64),
+        }
+        for name, head in (("category", self.category), ("urgency", self.urgency)):
+            arrays[f"{name}_labels"] = np.asarray(head.labels, dtype=str)
+            arrays[f"{name}_weights"] = head.weights
+            arrays[f"{name}_bias"] = head.bias
+            arrays[f"{name}_calibration"] = np.asarray(head.calibration, dtype=str)
+            arrays[f"{name}_sigmoid_a"] = head.sigmoid_a
+            arrays[f"{name}_sigmoid_b"] = head.sigmoid_b
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[np.generic]]) -> TriageModel:
+        """The inverse of ``to_arrays``; raises KeyError/ValueError on a malformed file."""
+
+        def head(name: str) -> Head:
+            calibration = str(arrays[f"{name}_calibration"])
+            if calibration not in ("softmax", "sigmoid"):
+                raise ValueError(f"unknown calibration {calibration!r} for the {name} head")
+            labels = tuple(str(label) for label in arrays[f"{name}_labels"].tolist())
+            weights = np.ascontiguousarray(arrays[f"{name}_weights"], dtype=np.float32)
+            if weights.shape != (n_features, len(labels)):
+                raise ValueError(
+                    f"{name} weights have shape {weights.shape}, expected {(n_features, len(labels))}"
+                )
+            return Head(
+                labels=labels,
+                weights=weights,
+                bias=np.asarray(arrays[f"{name}_bias"], dtype=np.float32),
+                calibration="softmax" if calibration == "softmax" else "sigmoid",
+                sigmoid_a=np.asarray(arrays[f"{name}_sigmoid_a"], dtype=np.float32),
+                sigmoid_b=np.asarray(arrays[f"{name}_sigmoid_b"], dtype=np.float32),
+            )
+
+        char_vocabulary = _vocabulary_dict(arrays["char_vocabulary"])
+        word_vocabulary = _vocabulary_dict(arrays["word_vocabulary"])
+        n_features = len(char_vocabulary) + len(word_vocabulary)
+        return cls(
+            char_vocabulary=char_vocabulary,
+            char_idf=np.asarray(arrays["char_idf"], dtype=np.float32),
+            word_vocabulary=word_vocabulary,
+            word_idf=np.asarray(arrays["word_idf"], dtype=np.float32),
+            category=head("category"),
+            urgency=head("urgency"),
+            critical_probability=float(arrays["critical_probability"]),
+        )
+
+
+def _vocabulary_array(vocabulary: Mapping[str, int]) -> NDArray[np.str_]:
+    terms = [""] * len(vocabulary)
+    for term, index in vocabulary.items():
+        terms[index] = term
+    return np.asarray(terms, dtype=str)
+
+
+def _vocabulary_dict(terms: Iterable[object] | NDArray[np.generic]) -> dict[str, int]:
+    values = terms.tolist() if isinstance(terms, np.ndarray) else list(terms)
+    return {str(term): index for index, term in enumerate(values)}

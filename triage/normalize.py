@@ -1,0 +1,296 @@
+"""Text normalisation for how people in Huế really type.
+
+One report reaches us as "Đường Lê Lợi bị ngập", "duong le loi bi ngap", "đg ni ngập r, ko đi dc" or
+"the road near Dong Ba is flooded". Before the model or the safety rules look at it, the text goes
+through the same steps:
+
+1. Unicode NFC (phones send both composed and decomposed Vietnamese) and casefold;
+   English contractions are opened ("isn't" -> "is not") so negation is visible.
+2. Split into words; links become ``_url_``, long digit runs (phone numbers) ``_number_``,
+   letters repeated for emphasis ("quáaaa") are collapsed.
+3. Huế place names (``triage.gazetteer``) become ``_place_``: place must not decide the category.
+4. Teencode, abbreviations and Huế dialect are expanded to standard Vietnamese
+   (ko -> không, đc -> được, ni -> này, răng -> sao, kiệt -> hẻm, ...).
+5. Every token gets a diacritics-free form (đ -> d).
+
+The result keeps two aligned strings with the same tokens: ``accented`` (diacritics kept where the
+citizen typed them) and ``folded`` (no diacritics). The model only reads ``folded``, so "đường bị ngập"
+and "duong bi ngap" give the model identical input. The safety rules may also look at ``accented``
+because a few words are only unambiguous with their marks: "cháy" (fire) folds to "chay", which is also
+"chạy" (run) and "chảy" (flow).
+
+Dialect words that are ambiguous once the marks are gone are only expanded when typed with their marks:
+"mô" -> "đâu", but "mo" may be "mở" (open); "răng" -> "sao", but "rang" may be "rằng".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+from triage.gazetteer import ALL_PLACE_NAMES, PLACE_TOKEN
+
+# Bump when a change here changes what the model sees; recorded in each model's manifest.
+NORMALIZER_VERSION: Final = 1
+
+URL_TOKEN: Final = "_url_"
+NUMBER_TOKEN: Final = "_number_"
+
+
+def _build_fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for codepoint in range(0x00C0, 0x1F00):
+        char = chr(codepoint)
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        if len(decomposed) > 1 and base.isascii() and base.isalpha():
+            table[codepoint] = base.lower() if char.islower() else base
+    for codepoint in range(0x0300, 0x0370):  # stray combining marks NFC could not compose
+        table[codepoint] = None
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "D"
+    return table
+
+
+_FOLD_TABLE: Final = _build_fold_table()
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese (and other Latin) letters without their marks; đ becomes d."""
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+
+
+# Expanded only when typed with these exact marks (see the module docstring).
+ACCENTED_EXPANSIONS: Final[dict[str, str]] = {
+    # Huế dialect
+    "nớ": "đó",
+    "mô": "đâu",
+    "răng": "sao",
+    "rứa": "vậy",
+    "chừ": "bây giờ",
+    "tê": "kia",
+    "tề": "kìa",
+    "hông": "không",
+    "trốc": "đầu",
+    # teencode that carries marks
+    "đc": "được",
+    "đk": "được",
+    "nhìu": "nhiều",
+    "rùi": "rồi",
+    "mún": "muốn",
+    "bít": "biết",
+    "wá": "quá",
+}
+
+# Expanded whether typed with or without marks (keys are diacritics-free).
+FOLDED_EXPANSIONS: Final[dict[str, str]] = {
+    # negation, the most important one to get right
+    "ko": "không",
+    "k": "không",
+    "kg": "không",
+    "kh": "không",
+    "khg": "không",
+    "kô": "không",
+    "hok": "không",
+    "hk": "không",
+    # teencode and abbreviations
+    "dc": "được",
+    "dk": "được",
+    "j": "gì",
+    "z": "vậy",
+    "ntn": "như thế nào",
+    "bh": "bây giờ",
+    "bjo": "bây giờ",
+    "bgio": "bây giờ",
+    "vs": "với",
+    "r": "rồi",
+    "mn": "mọi người",
+    "mng": "mọi người",
+    "nc": "nước",
+    "cx": "cũng",
+    "cg": "cũng",
+    "trc": "trước",
+    "ng": "người",
+    "ngta": "người ta",
+    "wa": "quá",
+    "ms": "mới",
+    "nhiu": "nhiều",
+    "lun": "luôn",
+    "hnay": "hôm nay",
+    "hqua": "hôm qua",
+    "sdt": "số điện thoại",
+    "tp": "thành phố",
+    "csgt": "cảnh sát giao thông",
+    "đg": "đường",
+    "dg": "đường",
+    # Huế dialect that stays unambiguous without marks
+    "ni": "này",
+    "kiet": "hẻm",
+    # English chat shorthand
+    "pls": "please",
+    "plz": "please",
+    "ppl": "people",
+    "thx": "thanks",
+    "cuz": "because",
+    "coz": "because",
+    "asap": "as soon as possible",
+}
+
+# Two-word forms, keyed by their diacritics-free tokens.
+PHRASE_EXPANSIONS: Final[dict[tuple[str, str], str]] = {
+    ("bay", "chu"): "bây giờ",  # bây chừ
+    ("bua", "ni"): "hôm nay",  # bữa ni
+}
+
+_WORD_RE: Final = re.compile(r"[^\W_]+|[!?]|_(?:url|number)_")
+_URL_RE: Final = re.compile(r"https?://\S+|www\.\S+")
+_REPEAT_RE: Final = re.compile(r"([^\W\d_])\1{2,}")
+_CONTRACTION_RE: Final = re.compile(r"\b(can|won)['’]t\b|n['’]t\b")
+_LONG_NUMBER_RE: Final = re.compile(r"\d{7,}")
+_COMBINING_RE: Final = re.compile("[\u0300-\u036f]+")
+
+
+def _open_contraction(match: re.Match[str]) -> str:
+    head = match.group(1)
+    if head == "can":
+        return "can not"
+    if head == "won":
+        return "will not"
+    return " not"
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The two aligned forms of one report: same tokens, with and without diacritics."""
+
+    accented: str
+    folded: str
+
+
+Token = tuple[str, str]  # (accented, folded)
+
+
+def _expansion_tokens(expansion: str) -> list[Token]:
+    return [(word, strip_diacritics(word)) for word in expansion.split()]
+
+
+def _build_gazetteer() -> dict[str, list[tuple[Token, ...]]]:
+    index: dict[str, list[tuple[Token, ...]]] = {}
+    for name in ALL_PLACE_NAMES:
+        words = _WORD_RE.findall(unicodedata.normalize("NFC", name).casefold())
+        tokens = tuple((word, strip_diacritics(word)) for word in words)
+        index.setdefault(tokens[0][1], []).append(tokens)
+    for candidates in index.values():
+        candidates.sort(key=len, reverse=True)  # longest name first: "Sông Hương" before "Hương"
+    return index
+
+
+_GAZETTEER: Final = _build_gazetteer()
+_ACCENTED_EXPANSIONS: Final = {key: _expansion_tokens(value) for key, value in ACCENTED_EXPANSIONS.items()}
+_FOLDED_EXPANSIONS: Final = {
+    strip_diacritics(key): _expansion_tokens(value) for key, value in FOLDED_EXPANSIONS.items()
+}
+_PHRASE_EXPANSIONS: Final = {key: _expansion_tokens(value) for key, value in PHRASE_EXPANSIONS.items()}
+# Folded words that need a closer look; every other word is copied through on the fast path.
+_SPECIAL_FOLDED: Final = (
+    frozenset(_GAZETTEER) | frozenset(_FOLDED_EXPANSIONS) | {key[0] for key in PHRASE_EXPANSIONS}
+)
+_SPECIAL_ACCENTED: Final = frozenset(_ACCENTED_EXPANSIONS)
+
+
+def _same_word(typed: Token, name: Token) -> bool:
+    # An accented word must match the name's marks exactly ("hỏng" is not "hồng"); a word typed
+    # without marks matches on its folded form.
+    if typed[0] == typed[1]:
+        return typed[1] == name[1]
+    return typed[0] == name[0]
+
+
+def _match_place(tokens: list[Token], start: int) -> int:
+    """Number of tokens of the place name starting at ``start`` (0 when there is none)."""
+    for name in _GAZETTEER.get(tokens[start][1], ()):
+        end = start + len(name)
+        if end <= len(tokens) and all(
+            _same_word(tokens[start + offset], name[offset]) for offset in range(len(name))
+        ):
+            return len(name)
+    return 0
+
+
+def _tokenize(text: str) -> list[Token]:
+    accented = unicodedata.normalize("NFC", text).casefold()
+    if "'" in accented or "’" in accented:
+        accented = _CONTRACTION_RE.sub(_open_contraction, accented)
+    if "http" in accented or "www." in accented:
+        accented = _URL_RE.sub(f" {URL_TOKEN} ", accented)
+    if _LONG_NUMBER_RE.search(accented):
+        accented = _LONG_NUMBER_RE.sub(f" {NUMBER_TOKEN} ", accented)
+    words: list[str] = _WORD_RE.findall(accented)
+    # Folding the whole string at once is much cheaper than per word; for Latin text every character
+    # keeps its position, so both strings split into the same words.
+    folded = _COMBINING_RE.sub("", unicodedata.normalize("NFD", accented)).replace("đ", "d")
+    folded_words: list[str] = _WORD_RE.findall(folded) if len(folded) == len(accented) else []
+    if len(folded_words) != len(words):
+        folded_words = [word.translate(_FOLD_TABLE) for word in words]
+    tokens = list(zip(words, folded_words, strict=True))
+    if any(len(word) >= 6 for word in words):
+        # Only long words can hold emphasis like "quáaaa" or "nguy hiểmmm".
+        tokens = [
+            (_REPEAT_RE.sub(r"\1", word), _REPEAT_RE.sub(r"\1", fold)) if len(word) >= 6 else (word, fold)
+            for word, fold in tokens
+        ]
+    return tokens
+
+
+def normalize_text(text: str) -> NormalizedText:
+    """Both aligned forms of ``text`` (see the module docstring for the steps)."""
+    tokens = _tokenize(text)
+    if _SPECIAL_FOLDED.isdisjoint([token[1] for token in tokens]) and _SPECIAL_ACCENTED.isdisjoint(
+        [token[0] for token in tokens]
+    ):
+        return NormalizedText(
+            accented=" ".join(token[0] for token in tokens),
+            folded=" ".join(token[1] for token in tokens),
+        )
+    out: list[Token] = []
+    append = out.append
+    position = 0
+    count = len(tokens)
+    while position < count:
+        token = tokens[position]
+        if token[1] not in _SPECIAL_FOLDED and token[0] not in _SPECIAL_ACCENTED:
+            append(token)
+            position += 1
+            continue
+        if token[1] in _GAZETTEER:
+            length = _match_place(tokens, position)
+            if length:
+                if not out or out[-1][1] != PLACE_TOKEN:  # "Phú Hội, Thuận Hóa" is one place
+                    append((PLACE_TOKEN, PLACE_TOKEN))
+                position += length
+                continue
+        if position + 1 < count:
+            phrase = _PHRASE_EXPANSIONS.get((token[1], tokens[position + 1][1]))
+            if phrase is not None:
+                out.extend(phrase)
+                position += 2
+                continue
+        expansion = _ACCENTED_EXPANSIONS.get(token[0])
+        if expansion is None:
+            expansion = _FOLDED_EXPANSIONS.get(token[1])
+        if expansion is None:
+            append(token)
+        else:
+            out.extend(expansion)
+        position += 1
+    return NormalizedText(
+        accented=" ".join(token[0] for token in out),
+        folded=" ".join(token[1] for token in out),
+    )
+
+
+def normalize(text: str) -> str:
+    """The diacritics-free normalised form the model reads."""
+    return normalize_text(text).folded

@@ -1,0 +1,155 @@
+"""From text to a triage decision: normalise, model, safety rules, review flag.
+
+``Predictor`` joins one loaded model (or none) with the safety rules; ``triage.classify`` uses a
+process-wide one, training and evaluation build their own around the model they are checking.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from triage.model import TriageModel
+from triage.normalize import NormalizedText, normalize_text
+from triage.rules import RuleOutcome, RuleSet, default_rules
+from triage.taxonomy import FALLBACK_CATEGORY, FALLBACK_URGENCY
+
+DEFAULT_REVIEW_THRESHOLD: Final = 0.6
+REVIEW_THRESHOLD_ENV: Final = "TRIAGE_REVIEW_THRESHOLD"
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    """The triage of one report.
+
+    ``confidence`` is the calibrated probability of ``category`` (0.0 when no model was used).
+    ``needs_review`` sends the report to the operators' queue instead of automatic routing: the
+    model is unsure, there is no model, or the report is critical. ``alert`` is set for every critical
+    report: operators are alerted whatever the confidence.
+    """
+
+    category: str
+    urgency: str
+    confidence: float
+    category_scores: dict[str, float] = field(default_factory=dict)
+    urgency_scores: dict[str, float] = field(default_factory=dict)
+    model_version: str | None = None
+    rules_fired: tuple[str, ...] = ()
+    needs_review: bool = True
+    alert: bool = False
+
+
+def review_threshold_from_env() -> float:
+    """``TRIAGE_REVIEW_THRESHOLD`` as a probability, or the default; a malformed value is an error."""
+    raw = os.environ.get(REVIEW_THRESHOLD_ENV)
+    if raw is None or raw.strip() == "":
+        return DEFAULT_REVIEW_THRESHOLD
+    return _parse_threshold(raw)
+
+
+_PARSED: dict[str, float] = {}
+
+
+def _parse_threshold(raw: str) -> float:
+    cached = _PARSED.get(raw)
+    if cached is not None:
+        return cached
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"{REVIEW_THRESHOLD_ENV}={raw!r} is not a number; expected a value in [0, 1]"
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{REVIEW_THRESHOLD_ENV}={raw!r} is outside [0, 1]")
+    _PARSED[raw] = value
+    return value
+
+
+def check_threshold(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"review threshold {value!r} is outside [0, 1]")
+    return value
+
+
+class Predictor:
+    """A model (or None) plus the safety rules."""
+
+    def __init__(
+        self, model: TriageModel | None, model_version: str | None, rules: RuleSet | None = None
+    ) -> None:
+        self.model: Final = model
+        self.model_version: Final = model_version if model is not None else None
+        self.rules: Final = rules if rules is not None else default_rules()
+
+    def classify_batch(
+        self, texts: Sequence[str], review_threshold: float | None = None
+    ) -> list[TriageResult]:
+        threshold = (
+            review_threshold_from_env() if review_threshold is None else check_threshold(review_threshold)
+        )
+        normalized = [normalize_text(text) for text in texts]
+        outcomes = [self.rules.evaluate(text) for text in normalized]
+        if self.model is None:
+            return [self._fallback(outcome) for outcome in outcomes]
+        return self._with_model(self.model, normalized, outcomes, threshold)
+
+    def classify(self, text: str, review_threshold: float | None = None) -> TriageResult:
+        return self.classify_batch([text], review_threshold)[0]
+
+    @staticmethod
+    def _fallback(outcome: RuleOutcome) -> TriageResult:
+        urgency = outcome.raise_urgency(FALLBACK_URGENCY)
+        return TriageResult(
+            category=outcome.category_hint or FALLBACK_CATEGORY,
+            urgency=urgency,
+            confidence=0.0,
+            model_version=None,
+            rules_fired=outcome.fired,
+            needs_review=True,
+            alert=urgency == "critical",
+        )
+
+    def _with_model(
+        self,
+        model: TriageModel,
+        normalized: list[NormalizedText],
+        outcomes: Sequence[RuleOutcome],
+        threshold: float,
+    ) -> list[TriageResult]:
+        category_proba, urgency_proba = model.predict_proba([text.folded for text in normalized])
+        model_urgencies = model.decide_urgency(urgency_proba)
+        category_labels = model.category.labels
+        urgency_labels = model.urgency.labels
+        results: list[TriageResult] = []
+        for row, outcome in enumerate(outcomes):
+            if not normalized[row].folded.strip():
+                results.append(self._fallback(outcome))  # nothing to read: a human decides
+                continue
+            scores = category_proba[row]
+            best = int(scores.argmax())
+            confidence = float(scores[best])
+            urgency = outcome.raise_urgency(model_urgencies[row])
+            critical = urgency == "critical"
+            results.append(
+                TriageResult(
+                    category=category_labels[best],
+                    urgency=urgency,
+                    confidence=confidence,
+                    category_scores={
+                        label: round(float(value), 4)
+                        for label, value in zip(category_labels, scores, strict=True)
+                    },
+                    urgency_scores={
+                        label: round(float(value), 4)
+                        for label, value in zip(urgency_labels, urgency_proba[row], strict=True)
+                    },
+                    model_version=self.model_version,
+                    rules_fired=outcome.fired,
+                    needs_review=confidence < threshold or critical,
+                    alert=critical,
+                )
+            )
+        return results

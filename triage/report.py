@@ -1,0 +1,162 @@
+"""Human-readable outputs of a model version: the confusion-matrix PNG and MODEL_CARD.md."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from triage import artifacts
+
+
+def write_confusion_png(path: Path, held_out: Mapping[str, Any]) -> None:
+    """Category and urgency confusion matrices (rows: true label) side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, axes = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [3, 1.3]})
+    for axis, key, title in (
+        (axes[0], "category", "category"),
+        (axes[1], "urgency", "urgency (after rules)"),
+    ):
+        block = held_out[key]["confusion_matrix"]
+        labels = block["labels"]
+        matrix = np.asarray(block["matrix"], dtype=float)
+        totals = matrix.sum(axis=1, keepdims=True)
+        shares = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+        axis.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
+        axis.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
+        axis.set_yticks(range(len(labels)), labels, fontsize=8)
+        axis.set_xlabel("predicted")
+        axis.set_ylabel("true")
+        axis.set_title(f"{title}: held-out, n={int(matrix.sum())}")
+        for row in range(len(labels)):
+            for column in range(len(labels)):
+                if matrix[row, column]:
+                    axis.text(
+                        column, row, int(matrix[row, column]), ha="center", va="center", fontsize=7,
+                        color="white" if shares[row, column] > 0.5 else "black",
+                    )  # fmt: skip
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def _f(value: Any) -> str:
+    return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
+    """MODEL_CARD.md from metrics.json (re-written when external results are added)."""
+    held = metrics["held_out"]
+    training = metrics["training"]
+    config = training["config"]
+    category = held["category"]
+    urgency = held["urgency"]
+    critical = held["critical"]
+    accents = held["by_accents"]
+    lines = [
+        f"# Triage model {metrics['model_version']}",
+        "",
+        "Predicts the **category** (15 codes) and **urgency** (low/normal/high/critical) of a citizen report "
+        "of Huế from its text (Vietnamese with or without diacritics, English). Urgency is the model's "
+        "opinion raised by deterministic safety rules (`triage/safety_rules.py`), never lowered.",
+        "",
+        "## Model",
+        f"- Text normalised by `triage/normalize.py` (version {metrics['normalizer_version']}): NFC, casefold, "
+        "place names masked, teencode and Huế dialect expanded, diacritics removed.",
+        f"- Features: TF-IDF of character 2-5-grams ({metrics['model']['features']['char_ngrams']}) and word "
+        f"1-2-grams ({metrics['model']['features']['word_ngrams']}), sublinear tf, min_df={config['min_df']}.",
+        f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
+        f"{config['class_weight']}); critical is predicted when P(critical) >= {config['critical_probability']}.",
+        f"- Confidence = probability of the chosen category; reports below {config['review_threshold']} and all "
+        "critical reports go to human review (critical also alerts operators).",
+        f"- File: `model.npz`, {metrics['model'].get('file_bytes', 0) / 1e6:.1f} MB, arrays only (no pickle).",
+        "",
+        "## Data",
+        f"- `{training.get('data_source') or 'triage/data/reports.csv'}`: {training['data_rows']} labelled reports, "
+        "synthetic (written for this project; see triage/data's data card). "
+        f"data hash `{metrics['data_hash'][:16]}...`.",
+        f"- Held-out split: {training['split']}; seed {training['seed']}: {training['train_rows']} train / "
+        f"{training['held_out_rows']} held-out rows; {training['extra_examples']} operator-corrected examples "
+        "added to training.",
+        "",
+        "## Held-out results (synthetic data written by the team: optimistic)",
+        "| figure | value | target |",
+        "|---|---|---|",
+        f"| category macro-F1 | {_f(category['macro_f1'])} | >= 0.90 |",
+        f"| category accuracy | {_f(category['accuracy'])} | |",
+        f"| critical recall (model + rules) | {_f(critical['recall'])} | >= 0.95 |",
+        f"| critical recall (model only) | {_f(critical['recall_model_only'])} | |",
+        f"| critical precision (model + rules) | {_f(critical['precision'])} | |",
+        f"| urgency accuracy (model + rules) | {_f(urgency['accuracy'])} | |",
+        f"| urgency macro-F1 (model + rules) | {_f(urgency['macro_f1'])} | |",
+        f"| category accuracy, Vietnamese with diacritics | {_f(accents['accented']['category_accuracy'])} "
+        f"(n={accents['accented']['rows']}) | |",
+        f"| category accuracy, Vietnamese without diacritics | {_f(accents['unaccented']['category_accuracy'])} "
+        f"(n={accents['unaccented']['rows']}) | gap <= 0.03 |",
+        f"| category ECE (10 bins) | {_f(held['category_ece'])} | |",
+        f"| needs review at threshold {held['review']['threshold']} | {_f(held['review']['needs_review_rate'])} | |",
+        f"| category accuracy of auto-routed reports | {_f(held['review']['auto_routed_category_accuracy'])} | |",
+        "",
+        "Per language: "
+        + ", ".join(
+            f"{lang}: category {_f(figures['category_accuracy'])} (n={figures['rows']})"
+            for lang, figures in held["by_language"].items()
+        ),
+        "",
+        "Per category (held-out):",
+        "",
+        "| category | precision | recall | F1 | n |",
+        "|---|---|---|---|---|",
+    ]
+    for label, figures in category["per_class"].items():
+        lines.append(
+            f"| {label} | {figures['precision']:.3f} | {figures['recall']:.3f} | {figures['f1']:.3f} | "
+            f"{figures['support']} |"
+        )
+    lines += ["", f"Confusion matrices: `{artifacts.CONFUSION_FILE}`.", ""]
+    external = metrics.get("external")
+    lines += ["## External evaluation (real text nobody here wrote; never trained on)", ""]
+    if not external:
+        lines.append("Not run for this version.")
+    else:
+        scf = external.get("seeclickfix")
+        if scf:
+            lines += [
+                f"- SeeClickFix Newport, RI (English, US city): {scf['mapped_rows']} rows with a mapped "
+                f"request type and a description; accuracy **{_f(scf['accuracy'])}**, macro-F1 "
+                f"**{_f(scf['macro_f1'])}** over {len(scf['per_class'])} categories. "
+                f"Excluded: {scf['excluded_unmapped']} rows of unmapped types, {scf['excluded_empty']} without "
+                "a description. Mapping: `triage/external_eval.py` SEECLICKFIX_MAPPING.",
+            ]
+        trec = external.get("trecis")
+        if trec:
+            lines += [
+                f"- TREC-IS 2018 tweets (English, disasters): positive = priority High or Critical "
+                f"({trec['positives']} of {trec['rows']}); ours = urgency high or critical. Precision "
+                f"**{_f(trec['precision'])}**, recall **{_f(trec['recall'])}**, F1 **{_f(trec['f1'])}**.",
+            ]
+        lines += [
+            "",
+            "These tell how the model does on text unlike its training data (foreign cities, tweets); they "
+            "are much lower than the held-out figures and are the more honest estimate for unseen styles.",
+        ]
+    lines += [
+        "",
+        "## Known limits",
+        "- Trained on synthetic reports: real citizens' wording, typos and topics will differ; expect lower "
+        "accuracy in production until operator corrections are fed back (`python -m triage train "
+        "--include-feedback FILE.csv`).",
+        "- Text only: photos are accepted by `classify` but not used.",
+        "- Safety rules are keyword rules: they miss paraphrases and can fire on unusual wording; they only "
+        "ever raise urgency, so their errors cost operator time, not missed emergencies.",
+        "",
+        f"Reproduce: `python -m triage train --seed {training['seed']}` (same data + seed = same metrics); "
+        "`python -m triage evaluate`.",
+        "",
+    ]
+    (version_dir / artifacts.CARD_FILE).write_text("\n".join(lines), encoding="utf-8")

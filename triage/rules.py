@@ -1,0 +1,230 @@
+"""Deterministic safety rules: urgency the model must not be allowed to miss.
+
+A rule reads the normalised report (``triage.normalize``) and, when one of its patterns matches, forces
+at least its ``min_urgency``. Rules can only raise urgency: the result is the more urgent of the
+model's opinion and every fired rule's minimum. The rules themselves are data, in
+``triage.safety_rules``, one entry per hazard, each tested on its own in tests/triage/test_rules.py.
+
+Patterns are regular expressions over the normalised text, matched on whole words:
+
+- ``patterns`` read the diacritics-free form ("day dien (bi )?dut"), so they work whether or not the
+  citizen typed the marks. They must therefore avoid words that are ambiguous once folded ("chay" is
+  cháy/chạy/chảy): use them in an unambiguous phrase ("dam chay", "boc chay").
+- ``accented_patterns`` read the form with marks, for words only unambiguous with them ("cháy", "nổ").
+- ``exclude`` (diacritics-free) names phrases in which a match does not count: "bóng đèn cháy" is a
+  burnt-out bulb, "phòng cháy chữa cháy" is fire safety, "kẹt xe" is a traffic jam.
+
+A match right after a negation ("không có cháy", "chưa thấy ai bị thương", "no fire") does not fire:
+a negation word followed by at most three filler words ("có", "bị", "thấy", "is", "any"...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from triage.normalize import NormalizedText, normalize_text
+from triage.taxonomy import CATEGORIES, URGENCIES, urgency_rank
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRule:
+    """One hazard: if a pattern matches, urgency is at least ``min_urgency``."""
+
+    id: str
+    description: str
+    min_urgency: str
+    patterns: tuple[str, ...]
+    accented_patterns: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    category: str | None = None  # category hint, used when no model can decide
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """What the rules say about one report."""
+
+    fired: tuple[str, ...]  # rule ids, in table order
+    min_urgency: str | None  # the most urgent minimum among fired rules
+    category_hint: str | None  # the hint of the first fired rule with the highest minimum
+
+    def raise_urgency(self, urgency: str) -> str:
+        """``urgency`` raised to the rules' minimum; never lowered."""
+        if self.min_urgency is None or urgency_rank(urgency) >= urgency_rank(self.min_urgency):
+            return urgency
+        return self.min_urgency
+
+
+NO_RULES_FIRED: Final = RuleOutcome(fired=(), min_urgency=None, category_hint=None)
+
+NEGATION_WORDS: Final = frozenset(
+    {"không", "khong", "chưa", "chua", "chẳng", "chang", "chả", "no", "not", "never", "without", "none"}
+)
+# Words that may stand between a negation and the hazard: "không có", "chưa thấy ai bị", "is not any".
+FILLER_WORDS: Final = frozenset(
+    {
+        "co", "bi", "thay", "phai", "con", "he", "la", "duoc", "ai", "gi", "xay", "ra", "dau", "hieu",
+        "nguoi", "nao", "is", "are", "was", "were", "there", "any", "a", "an", "the", "sign", "signs",
+        "of", "on", "one", "evidence",
+    }
+)  # fmt: skip
+MAX_FILLERS: Final = 3
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile(r"\b(?:" + "|".join(f"(?:{pattern})" for pattern in patterns) + r")\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    rule: SafetyRule
+    rank: int
+    folded: re.Pattern[str] | None
+    accented: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+def _check_rule(rule: SafetyRule) -> None:
+    if not rule.id or not rule.id.replace("_", "").isalnum():
+        raise ValueError(f"safety rule id {rule.id!r} must be a non-empty identifier")
+    if rule.min_urgency not in URGENCIES:
+        raise ValueError(f"safety rule {rule.id!r}: unknown min_urgency {rule.min_urgency!r}")
+    if rule.category is not None and rule.category not in CATEGORIES:
+        raise ValueError(f"safety rule {rule.id!r}: unknown category {rule.category!r}")
+    if not rule.patterns and not rule.accented_patterns:
+        raise ValueError(f"safety rule {rule.id!r} has no patterns")
+    for pattern in rule.patterns + rule.exclude:
+        letters = re.sub(r"\\[A-Za-z]", "", pattern)  # escapes like \w and \d are fine
+        if letters != letters.casefold() or not pattern.isascii() or "{W}" in pattern:
+            raise ValueError(
+                f"safety rule {rule.id!r}: pattern {pattern!r} must be lower case without diacritics "
+                "(put patterns with marks in accented_patterns; use rf-strings for {W})"
+            )
+
+
+class RuleSet:
+    """A compiled table of safety rules."""
+
+    def __init__(self, rules: tuple[SafetyRule, ...]) -> None:
+        ids = [rule.id for rule in rules]
+        duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate safety rule ids: {', '.join(duplicates)}")
+        for rule in rules:
+            _check_rule(rule)
+        self.rules: Final = rules
+        self._compiled = tuple(
+            _CompiledRule(
+                rule=rule,
+                rank=urgency_rank(rule.min_urgency),
+                folded=_compile(rule.patterns),
+                accented=_compile(rule.accented_patterns),
+                exclude=_compile(rule.exclude),
+            )
+            for rule in rules
+        )
+        # One pass over the text tells whether any rule can fire; most reports fire none, and this
+        # keeps the rules' cost per report to two regex scans.
+        self._any_folded = _compile(tuple(p for rule in rules for p in rule.patterns))
+        self._any_accented = _compile(tuple(p for rule in rules for p in rule.accented_patterns))
+
+    def evaluate(self, text: NormalizedText) -> RuleOutcome:
+        """Which rules fire on one normalised report."""
+        maybe_folded = self._any_folded is not None and self._any_folded.search(text.folded) is not None
+        maybe_accented = (
+            self._any_accented is not None and self._any_accented.search(text.accented) is not None
+        )
+        if not maybe_folded and not maybe_accented:
+            return NO_RULES_FIRED
+        accented_words = text.accented.split(" ")
+        folded_words = text.folded.split(" ")
+        fired: list[_CompiledRule] = []
+        for compiled in self._compiled:
+            excluded = _token_spans(compiled.exclude, text.folded)
+            if (
+                maybe_folded
+                and compiled.folded is not None
+                and _fires(compiled.folded, text.folded, excluded, accented_words, folded_words)
+            ) or (
+                maybe_accented
+                and compiled.accented is not None
+                and _fires(compiled.accented, text.accented, excluded, accented_words, folded_words)
+            ):
+                fired.append(compiled)
+        if not fired:
+            return NO_RULES_FIRED
+        top = max(fired, key=lambda compiled: compiled.rank)  # first of the most urgent, table order
+        hint = next(
+            (c.rule.category for c in fired if c.rank == top.rank and c.rule.category is not None),
+            None,
+        )
+        return RuleOutcome(
+            fired=tuple(compiled.rule.id for compiled in fired),
+            min_urgency=top.rule.min_urgency,
+            category_hint=hint,
+        )
+
+    def evaluate_text(self, raw_text: str) -> RuleOutcome:
+        """Normalise ``raw_text`` and evaluate it."""
+        return self.evaluate(normalize_text(raw_text))
+
+
+def _token_spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    if pattern is None:
+        return []
+    return [
+        (text.count(" ", 0, match.start()), text.count(" ", 0, match.end()) + 1)
+        for match in pattern.finditer(text)
+    ]
+
+
+def _negated(first_token: int, accented_words: list[str], folded_words: list[str]) -> bool:
+    position = first_token - 1
+    fillers = 0
+    while position >= 0:
+        if accented_words[position] in NEGATION_WORDS:
+            return True
+        if folded_words[position] not in FILLER_WORDS or fillers == MAX_FILLERS:
+            return False
+        fillers += 1
+        position -= 1
+    return False
+
+
+def _fires(
+    pattern: re.Pattern[str],
+    text: str,
+    excluded: list[tuple[int, int]],
+    accented_words: list[str],
+    folded_words: list[str],
+) -> bool:
+    for match in pattern.finditer(text):
+        first = text.count(" ", 0, match.start())
+        last = text.count(" ", 0, match.end()) + 1
+        if any(first < end and start < last for start, end in excluded):
+            continue
+        if _negated(first, accented_words, folded_words):
+            continue
+        return True
+    return False
+
+
+_DEFAULT_RULES: RuleSet | None = None
+
+
+def default_rules() -> RuleSet:
+    """The compiled rules of ``triage.safety_rules`` (compiled once, on first use)."""
+    global _DEFAULT_RULES
+    if _DEFAULT_RULES is None:
+        from triage.safety_rules import SAFETY_RULES
+
+        _DEFAULT_RULES = RuleSet(SAFETY_RULES)
+    return _DEFAULT_RULES
+
+
+def evaluate(text: NormalizedText) -> RuleOutcome:
+    """The default rules on one normalised report."""
+    return default_rules().evaluate(text)
