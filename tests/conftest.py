@@ -120,3 +120,36 @@ def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def no_triage_model(monkeypatch):
+    """Classification as it runs with no usable model: everything goes to human review."""
+    import triage
+    from triage.predict import Predictor
+
+    monkeypatch.setattr(triage, "_get_predictor", lambda: Predictor(None, None))
+
+
+@pytest.fixture
+def fake_triage(monkeypatch):
+    """Make the model answer `set(category, urgency, confidence)`; for wiring tests."""
+    import triage
+    from triage import TriageResult
+
+    answer = {"category": "other", "urgency": "normal", "confidence": 0.95, "rules": ()}
+
+    def classify(text, photos=None, *, review_threshold=None):
+        return TriageResult(
+            category=answer["category"], urgency=answer["urgency"], confidence=answer["confidence"],
+            category_scores={answer["category"]: answer["confidence"]}, urgency_scores={answer["urgency"]: 1.0},
+            model_version="test-model", rules_fired=tuple(answer["rules"]), needs_review=False,
+            alert=answer["urgency"] == "critical",
+        )
+
+    monkeypatch.setattr(triage, "classify", classify)
+
+    def set_answer(category: str, urgency: str = "normal", confidence: float = 0.95, rules=()) -> None:
+        answer.update(category=category, urgency=urgency, confidence=confidence, rules=rules)
+
+    return set_answer

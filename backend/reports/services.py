@@ -17,6 +17,7 @@ from rest_framework import status
 from backend.accounts.models import User
 from backend.core.errors import ApiError
 from backend.reports import events
+from backend.reports.intake import IntakeDecision, decide_intake
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
 from backend.reports.storage import StoredPhoto, delete_stored, store_photo
@@ -96,7 +97,7 @@ def _english() -> bool:
     return (get_language() or "vi").startswith("en")
 
 
-def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto]) -> Report:
+def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], decision: IntakeDecision) -> Report:
     report = Report.objects.create(
         tracking_code=new_tracking_code(),
         reporter=user,
@@ -105,10 +106,22 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto]) -> 
         latitude=data.latitude,
         longitude=data.longitude,
         category_hint=data.category_hint,
-        # Until triage lands the citizen's hint is the best category we have; nothing is invented.
-        category=data.category_hint,
         client_created_at=data.client_created_at,
-        status=Status.SUBMITTED,
+        status=decision.status,
+        category=decision.category,
+        urgency=decision.urgency,
+        predicted_category=decision.predicted_category,
+        predicted_urgency=decision.predicted_urgency,
+        triage_confidence=decision.confidence,
+        triage_model_version=decision.model_version,
+        triage_rules=decision.rules_fired,
+        triage_scores=decision.scores,
+        area=decision.area,
+        agency=decision.agency,
+        due_at=decision.due_at,
+        routing_rule_id=decision.routing_rule_id,
+        routing_reason=decision.routing_reason,
+        needs_review_reasons=decision.review_reasons,
     )
     Photo.objects.bulk_create(
         Photo(
@@ -126,14 +139,34 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto]) -> 
         )
         for position, item in enumerate(stored)
     )
-    ReportEvent.objects.create(
-        report=report,
-        kind=ReportEvent.Kind.SUBMITTED,
-        actor=user,
-        actor_role=user.role,
-        new_status=Status.SUBMITTED,
-        new_value={"category_hint": data.category_hint.code if data.category_hint else None},
-        is_public=True,
+    hint = data.category_hint.code if data.category_hint else None
+    category = decision.category.code if decision.category else None
+    ReportEvent.objects.bulk_create(
+        [
+            ReportEvent(
+                report=report, kind=ReportEvent.Kind.SUBMITTED, actor=user, actor_role=user.role,
+                new_status=Status.SUBMITTED, new_value={"category_hint": hint}, is_public=True,
+            ),
+            ReportEvent(
+                report=report, kind=ReportEvent.Kind.TRIAGED, actor_role="system",
+                old_status=Status.SUBMITTED, new_status=Status.TRIAGED, is_public=True,
+                new_value={
+                    "category": category, "urgency": decision.urgency, "confidence": decision.confidence,
+                    "model_version": decision.model_version or None, "rules": decision.rules_fired,
+                },
+            ),
+            ReportEvent(
+                report=report, kind=ReportEvent.Kind.ROUTED, actor_role="system",
+                old_status=Status.TRIAGED, new_status=decision.status, is_public=True,
+                new_value={
+                    "area": decision.area.code if decision.area else None,
+                    "agency": decision.agency.code if decision.agency else None,
+                    "due_at": decision.due_at.isoformat() if decision.due_at else None,
+                    "rule_id": decision.routing_rule_id, "reason": decision.routing_reason,
+                    "review_reasons": decision.review_reasons,
+                },
+            ),
+        ]
     )
     return report
 
@@ -154,12 +187,19 @@ def report_submit(
 
     # CPU-heavy work happens before the transaction opens, so the write lock is held for milliseconds.
     processed = process_photos(raw_photos)
+    decision = decide_intake(
+        description=data.description,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        category_hint=data.category_hint,
+        now=timezone.now(),
+    )
     stored: list[StoredPhoto] = []
     try:
         for photo in processed:
             stored.append(store_photo(photo))
         with transaction.atomic():
-            report = _insert_report(user, data, stored)
+            report = _insert_report(user, data, stored, decision)
             if idempotency_key:
                 IdempotencyKey.objects.filter(
                     user=user,
@@ -169,7 +209,7 @@ def report_submit(
                 IdempotencyKey.objects.create(
                     user=user, key=idempotency_key, request_hash=request_hash, report=report
                 )
-            events.report_created(report)
+            events.report_created(report, alert=decision.alert)
     except IntegrityError:
         delete_stored(stored)
         # A concurrent retry with the same key won the race: answer with its report.

@@ -27,7 +27,7 @@ def store_photo(photo: ProcessedPhoto, *, folder: str = "reports") -> StoredPhot
     token = secrets.token_hex(16)
     prefix = f"{folder}/{timezone.now():%Y/%m}/{token}"
     image_name = default_storage.save(f"{prefix}{photo.extension}", ContentFile(photo.content))
-    thumb_name = default_storage.save(f"{prefix}_thumb.jpg", ContentFile(photo.thumbnail))
+    thumb_name = default_storage.save(f"{prefix}_thumb{photo.extension}", ContentFile(photo.thumbnail))
     return StoredPhoto(photo=photo, image_name=image_name, thumbnail_name=thumb_name)
 
 

@@ -33,7 +33,7 @@ def assert_nothing_created() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _ref(reference_data):
+def _ref(reference_data, no_triage_model):
     return reference_data
 
 
@@ -41,15 +41,15 @@ def test_valid_report_without_photos_is_created(citizen_client, citizen):
     # given a citizen and a valid report
     # when they submit it
     response = citizen_client.post(URL, {**VALID, "category": "road_damage"}, format="multipart")
-    # then it is stored, stays submitted with the citizen's hint, and the contract fields are there
+    # then it is stored with the citizen's hint as category (no model here) and waits for review
     assert response.status_code == 201, response.json()
     body = response.json()
     report = Report.objects.get()
     assert body["id"] == report.id
     assert body["tracking_code"] == report.tracking_code
     assert len(body["tracking_code"]) == 9 and body["tracking_code"][4] == "-"
-    assert body["status"] == "submitted"
-    assert body["status_name"] == {"vi": "Đã gửi", "en": "Submitted"}
+    assert body["status"] == "needs_review"
+    assert body["status_name"] == {"vi": "Chờ kiểm duyệt", "en": "Needs review"}
     assert body["category"] == "road_damage"
     assert body["category_name"] == {"vi": "Hư hỏng đường sá", "en": "Road damage"}
     assert body["description"] == "Ổ gà lớn trên đường Lê Lợi"
@@ -58,7 +58,10 @@ def test_valid_report_without_photos_is_created(citizen_client, citizen):
     assert set(body["triage"]) >= {"category", "urgency", "confidence", "model_version"}
     assert body["photos"] == []
     assert report.reporter == citizen
-    assert list(report.events.values_list("kind", "new_status")) == [("submitted", "submitted")]
+    assert body["triage"] == {"category": None, "urgency": "normal", "confidence": None, "model_version": None, "rules": []}
+    assert list(report.events.values_list("kind", "new_status")) == [
+        ("submitted", "submitted"), ("triaged", "triaged"), ("routed", "needs_review")
+    ]
 
 
 def test_report_with_real_photo_stores_image_and_thumbnail(citizen_client, real_jpeg):
