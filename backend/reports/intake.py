@@ -65,7 +65,7 @@ def decide_intake(
     due_at = None
     rule_id = None
     routing_reason = ""
-    area_code = routing.locate(latitude, longitude)
+    area_code: str | None = None
     if category is not None:
         decision = routing.route(category.code, urgency, latitude=latitude, longitude=longitude, now=now)
         area_code = decision.area_code
@@ -78,6 +78,7 @@ def decide_intake(
         if decision.source == "fallback":
             reasons.append("no_routing_rule")
     else:
+        area_code = routing.locate(latitude, longitude)
         reasons.append("no_category")
     if area_code:
         area = Area.objects.filter(code=area_code).first()
