@@ -455,7 +455,8 @@ HUE_TAIL_COMPLAINT = [
 HUE_TAIL_QUESTION = [" rứa?", " hè?", " hỉ?"]
 HUE_TAIL_URGENT = [", mau lên với", ", cứu với", ", mau giùm với", " nghe, gấp lắm"]
 HUE_QUESTION = re.compile(
-    r"(\?\s*$|\b(không|chưa|ở mô|ở đâu|khi mô|bao giờ|chi|răng|nào)\s*$|\b(cho|xin) hỏi\b|^hỏi\b)", re.IGNORECASE
+    r"(\?\s*$|\b(không|chưa|ở mô|ở đâu|khi mô|bao giờ|chi|răng|nào)\s*$|\b(cho|xin) hỏi\b|^hỏi\b)",
+    re.IGNORECASE,
 )
 
 
@@ -634,7 +635,9 @@ def stats_markdown(rows: list[dict[str, str]], bases: list[Base]) -> str:
     lines.append("|---|" + "---:|" * (len(URGENCIES) + 2))
     for c in CATEGORIES:
         cells = [str(cu[(c, u)]) for u in URGENCIES]
-        lines.append(f"| {c} | " + " | ".join(cells) + f" | {sum(cu[(c, u)] for u in URGENCIES)} | {bcount[c]} |")
+        lines.append(
+            f"| {c} | " + " | ".join(cells) + f" | {sum(cu[(c, u)] for u in URGENCIES)} | {bcount[c]} |"
+        )
     ucount = Counter(r["urgency"] for r in rows)
     lines.append(
         "| **total** | " + " | ".join(str(ucount[u]) for u in URGENCIES) + f" | {total} | {len(bases)} |"
@@ -661,9 +664,7 @@ def stats_markdown(rows: list[dict[str, str]], bases: list[Base]) -> str:
         lines.append(f"| {s} | {n} | {n / total:.1%} |")
     lines.append("")
     words = sorted(len(r["text"].split()) for r in rows)
-    lines.append(
-        f"Text length in words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}."
-    )
+    lines.append(f"Text length in words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}.")
     return "\n".join(lines) + "\n"
 
 
