@@ -8,6 +8,7 @@ from backend.accounts import api as accounts_api
 from backend.core import health, reference_api
 from backend.core.errors import json_error_view
 from backend.reports import api as reports_api
+from backend.reports import triage_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -18,6 +19,7 @@ api_v1 = [
     path("reports/", reports_api.ReportCreateApi.as_view(), name="report-create"),
     path("reports/mine/", reports_api.ReportMineApi.as_view(), name="report-mine"),
     path("reports/<int:report_id>/", reports_api.ReportDetailApi.as_view(), name="report-detail"),
+    path("ops/triage/", triage_api.TriagePreviewApi.as_view(), name="ops-triage-preview"),
     path("categories/", reference_api.CategoryListApi.as_view(), name="category-list"),
     path("agencies/", reference_api.AgencyListApi.as_view(), name="agency-list"),
     path("areas/", reference_api.AreaListApi.as_view(), name="area-list"),
