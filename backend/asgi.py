@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (wired by realtime)."""
+"""ASGI entry point: HTTP through Django, websockets through Channels (realtime's consumers)."""
 
 import os
 
@@ -9,4 +9,6 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})

@@ -141,7 +141,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": env_int("CHANNEL_CAPACITY", 1000)},
+            # redis-py's pool defaults to 100 connections and channels-redis does not raise it: 1,000
+            # sockets connecting at once failed with "Too many connections". Size it for the
+            # sockets a worker holds (realtime also bounds concurrent group_add/discard per worker).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000)}],
+                "capacity": env_int("CHANNEL_CAPACITY", 1000),
+            },
         }
     }
 else:
@@ -191,7 +197,10 @@ LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["backend.accounts.authentication.DeviceTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backend.accounts.authentication.DeviceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # staff pages (/dashboard/, /agency/)
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -234,6 +243,23 @@ TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
+# Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
+# itself, what counts as a duplicate candidate, and how often the periodic jobs run.
+REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
+AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 7)
+DUPLICATE_RADIUS_M = env_float("DUPLICATE_RADIUS_M", 150.0)
+DUPLICATE_DAYS = env_int("DUPLICATE_DAYS", 7)
+PERIODIC_INTERVAL_SECONDS = env_float("PERIODIC_INTERVAL_SECONDS", 60.0)
+
+# --- realtime (dashboards over websockets) -----------------------------------------------------
+REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access")  # who may listen to what
+REALTIME_RETENTION_HOURS = env_int("REALTIME_RETENTION_HOURS", 72)  # resumable window of the event log
+REALTIME_REPLAY_MAX = env_int("REALTIME_REPLAY_MAX", 5000)  # more missed events than this: reload
+REALTIME_REPLAY_BATCH = env_int("REALTIME_REPLAY_BATCH", 500)
+REALTIME_SEND_BUFFER = env_int("REALTIME_SEND_BUFFER", 500)  # messages queued per socket before 4429
+REALTIME_HEARTBEAT_SECONDS = env_float("REALTIME_HEARTBEAT_SECONDS", 20.0)
+REALTIME_AUTH_TIMEOUT = env_float("REALTIME_AUTH_TIMEOUT", 10.0)
+REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 200)  # concurrent group_add per worker
 
 # --- security in production ---------------------------------------------------------------------
 if not DEBUG:

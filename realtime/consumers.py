@@ -1,0 +1,335 @@
+"""Websocket consumers for /ws/ops/, /ws/agency/, /ws/reports/{id}/ and /ws/alerts/.
+
+Protocol (see docs/realtime.md):
+- Auth: `?token=KEY` in the query string, or a first message `{"type": "auth", "token": KEY}`
+  within REALTIME_AUTH_TIMEOUT seconds, or (staff only, browser pages) the Django session when the
+  Origin header is present and allowed. Refused sockets are closed with a 44xx code and get no data.
+- After auth the server sends `hello` (its `seq` is the newest event in the log), then live events.
+- `{"type": "resume", "after": N}` (or `?after=N` / `"after"` in the auth message) replays every
+  event after N in order, then continues live: no gap, no duplicate at the seam.
+- A client that cannot keep up (its send buffer is full) is closed with 4429; it reconnects and
+  resumes, so it loses nothing and slows nobody else.
+
+Why the structure: channel-layer messages are drained by the consumer's dispatch loop into a bounded
+per-socket queue that a separate writer task sends. A slow socket therefore never stalls the layer
+(the in-memory and Redis layers silently drop group messages to a full channel), and replay runs as
+its own task so live events keep being received (and buffered) while the log is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.auth import get_user
+from channels.consumer import AsyncConsumer
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from django.conf import settings
+
+from realtime import access, groups, log, wire
+
+logger = logging.getLogger("realtime")
+
+# Close codes (documented in docs/realtime.md and sent in the close frame).
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4429
+
+_layer_gates: dict[int, asyncio.Semaphore] = {}
+
+
+def _layer_gate() -> asyncio.Semaphore:
+    """Bounds concurrent group_add/discard per event loop, so 1,000 sockets connecting at once
+    queue for Redis connections instead of exhausting the pool ("Too many connections")."""
+    loop_id = id(asyncio.get_running_loop())
+    gate = _layer_gates.get(loop_id)
+    if gate is None:
+        gate = _layer_gates[loop_id] = asyncio.Semaphore(settings.REALTIME_LAYER_CONCURRENCY)
+    return gate
+
+
+class _SentSeqs:
+    """The seqs already sent on this socket, so replay and live never send one twice.
+
+    Bounded: when it grows past `limit` the older half is forgotten and everything at or below the
+    newest forgotten seq counts as sent (such a late arrival is long superseded anyway).
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.seen: set[int] = set()
+        self.floor = 0
+        self.high = 0
+
+    def add(self, seq: int) -> bool:
+        if seq <= self.floor or seq in self.seen:
+            return False
+        self.seen.add(seq)
+        self.high = max(self.high, seq)
+        if len(self.seen) > self.limit:
+            ordered = sorted(self.seen)
+            cut = ordered[len(ordered) // 2]
+            self.floor = cut
+            self.seen = {s for s in ordered if s > cut}
+        return True
+
+
+class StreamConsumer(AsyncConsumer):
+    kind: str = ""
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self.user: Any = None
+        self.stream: wire.Stream | None = None
+        self.group: str | None = None
+        self.closing = False
+        self.replaying = False
+        self.pending: list[tuple[int, str]] = []
+        self.sent = _SentSeqs()
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=settings.REALTIME_SEND_BUFFER)
+        self.tasks: list[asyncio.Task[Any]] = []
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
+        self.query_after = _int_or_none(query.get("after", [None])[0])
+        # Accept first: only an open socket can be closed with a meaningful code.
+        await self.send({"type": "websocket.accept"})
+        token = query.get("token", [""])[0]
+        if token:
+            user = await database_sync_to_async(access.token_user)(token)
+            if user is None:
+                await self._close(CLOSE_UNAUTHENTICATED)
+                return
+            await self._start(user, self.query_after)
+            return
+        if self.scope.get("origin_ok") and "session" in self.scope:
+            user = await get_user(self.scope)
+            if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.may_use_session)(user):
+                await self._start(user, self.query_after)
+                return
+        self.tasks.append(asyncio.create_task(self._auth_deadline()))
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        text = message.get("text")
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            if self.user is None:
+                await self._close(CLOSE_BAD_MESSAGE)
+            else:
+                self._control("error", {"code": "bad_message"})
+            return
+        kind = data.get("type")
+        if self.user is None:
+            if kind != "auth" or not isinstance(data.get("token"), str):
+                await self._close(CLOSE_UNAUTHENTICATED)
+                return
+            user = await database_sync_to_async(access.token_user)(data["token"])
+            if user is None:
+                await self._close(CLOSE_UNAUTHENTICATED)
+                return
+            after = _int_or_none(data.get("after"))
+            await self._start(user, after if after is not None else self.query_after)
+            return
+        if kind == "resume":
+            after = _int_or_none(data.get("after"))
+            if after is None or after < 0:
+                self._control("error", {"code": "bad_resume"})
+            elif self.replaying:
+                self._control("error", {"code": "resume_in_progress"})
+            else:
+                self._begin_replay(after)
+        elif kind == "ping":
+            self._control("pong", {})
+        elif kind == "auth":
+            self._control("error", {"code": "already_authenticated"})
+        else:
+            self._control("error", {"code": "unknown_type"})
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.closing = True
+        for task in self.tasks:
+            task.cancel()
+        if self.group is not None:
+            async with _layer_gate():
+                with contextlib.suppress(Exception):
+                    await self.channel_layer.group_discard(self.group, self.channel_name)
+        raise StopConsumer()
+
+    # --- channel-layer events -----------------------------------------------------------------------
+    async def rt_event(self, message: dict[str, Any]) -> None:
+        if self.closing or self.stream is None:
+            return
+        seq, text = int(message["seq"]), message["text"]
+        if self.replaying:
+            self.pending.append((seq, text))
+            if len(self.pending) > settings.REALTIME_SEND_BUFFER * 8:
+                self._too_slow()
+            return
+        self._deliver(seq, text)
+
+    # --- internals ----------------------------------------------------------------------------------
+    async def _start(self, user: Any, after: int | None) -> None:
+        stream = await database_sync_to_async(self._authorise)(user)
+        if stream is None:
+            await self._close(CLOSE_FORBIDDEN)
+            return
+        self.user, self.stream = user, stream
+        self.group = _group_of(stream)
+        # Subscribe BEFORE reading the log: whatever commits from now on arrives live.
+        async with _layer_gate():
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        current = await database_sync_to_async(log.head)()
+        self.tasks.append(asyncio.create_task(self._writer()))
+        self.tasks.append(asyncio.create_task(self._heartbeat()))
+        self._control(
+            "hello",
+            {"stream": stream.kind, "id": stream.key, "heartbeat": settings.REALTIME_HEARTBEAT_SECONDS},
+            seq=current,
+        )
+        if after is not None:
+            self._begin_replay(after)
+
+    def _authorise(self, user: Any) -> wire.Stream | None:
+        """Sync (runs in a thread): which stream this user gets on this path, or None (forbidden)."""
+        if self.kind == wire.OPS:
+            return wire.Stream(wire.OPS) if access.can_watch_ops(user) else None
+        if self.kind == wire.ALERTS:
+            return wire.Stream(wire.ALERTS) if access.can_watch_alerts(user) else None
+        if self.kind == wire.AGENCY:
+            agency_id = access.agency_of(user)
+            return wire.Stream(wire.AGENCY, agency_id) if agency_id is not None else None
+        if self.kind == wire.REPORT:
+            report_id = int(self.scope["url_route"]["kwargs"]["report_id"])
+            return wire.Stream(wire.REPORT, report_id) if access.can_follow_report(user, report_id) else None
+        return None
+
+    def _begin_replay(self, after: int) -> None:
+        self.replaying = True
+        self.tasks.append(asyncio.create_task(self._replay(after)))
+
+    async def _replay(self, after: int) -> None:
+        assert self.stream is not None
+        stream = self.stream
+        replayed = 0
+        try:
+            plan = await database_sync_to_async(log.plan_resume)(stream, after)
+            if not plan.ok:
+                # The client must reload its state (REST), then carries on with the live events.
+                self._control("reload", {"reason": plan.reason, "after": after, "oldest": plan.oldest}, seq=plan.head)
+                return
+            cursor = after
+            while True:
+                batch = await database_sync_to_async(log.read_after)(stream, cursor, settings.REALTIME_REPLAY_BATCH)
+                if not batch:
+                    break
+                for seq, text in batch:
+                    cursor = seq
+                    if text is not None and self.sent.add(seq):
+                        await self.queue.put(text)  # replay waits for the socket; live never does
+                        replayed += 1
+            self._control("resumed", {"after": after, "replayed": replayed})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("replay failed")
+            self._control("reload", {"reason": "replay_failed", "after": after})
+        finally:
+            # Live events that arrived meanwhile, minus those the replay already sent.
+            pending, self.pending = sorted(self.pending), []
+            self.replaying = False
+            for seq, text in pending:
+                self._deliver(seq, text)
+
+    def _deliver(self, seq: int, text: str) -> None:
+        if self.sent.add(seq):
+            self._enqueue(text)
+
+    def _control(self, kind: str, data: dict[str, Any], *, seq: int | None = None) -> None:
+        self._enqueue(wire.dumps({"seq": self.sent.high if seq is None else seq, "type": kind, "data": data}))
+
+    def _enqueue(self, text: str) -> None:
+        if self.closing:
+            return
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self._too_slow()
+
+    def _too_slow(self) -> None:
+        if self.closing:
+            return
+        logger.info("closing slow websocket %s (buffer full)", self.channel_name)
+        self.tasks.append(asyncio.create_task(self._close(CLOSE_TOO_SLOW)))
+
+    async def _writer(self) -> None:
+        while True:
+            text = await self.queue.get()
+            await self.send({"type": "websocket.send", "text": text})
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
+            if not self.queue.full():
+                self._control("heartbeat", {})
+
+    async def _auth_deadline(self) -> None:
+        await asyncio.sleep(settings.REALTIME_AUTH_TIMEOUT)
+        if self.user is None:
+            await self._close(CLOSE_UNAUTHENTICATED)
+
+    async def _close(self, code: int) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        current = asyncio.current_task()
+        for task in self.tasks:
+            if task is not current:
+                task.cancel()
+        await self.send({"type": "websocket.close", "code": code})
+
+
+def _group_of(stream: wire.Stream) -> str:
+    if stream.kind == wire.OPS:
+        return groups.OPS
+    if stream.kind == wire.ALERTS:
+        return groups.ALERTS
+    if stream.kind == wire.AGENCY:
+        assert stream.key is not None
+        return groups.agency(stream.key)
+    assert stream.key is not None
+    return groups.report(stream.key)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+class OpsConsumer(StreamConsumer):
+    kind = wire.OPS
+
+
+class AgencyConsumer(StreamConsumer):
+    kind = wire.AGENCY
+
+
+class ReportConsumer(StreamConsumer):
+    kind = wire.REPORT
+
+
+class AlertsConsumer(StreamConsumer):
+    kind = wire.ALERTS

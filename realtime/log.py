@@ -1,0 +1,139 @@
+"""Writing, reading and trimming the event log. Plain data in, plain data out: no business logic.
+
+Ordering guarantee: seq order is commit order. SQLite serialises writers (IMMEDIATE transactions);
+on PostgreSQL two transactions could take ids 10 and 11 and commit 11 first, and a client that saw
+11 and resumed "after 11" would never get 10. So on PostgreSQL the insert takes a transaction-scoped
+advisory lock first: from the event insert to commit, event-writing transactions run one at a time
+(services write the event last, so that stretch is short).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from realtime import wire
+from realtime.models import EventLog, LogWatermark
+from realtime.publish import publish_event_on_commit
+
+ADVISORY_LOCK_KEY = 0x48554553  # "HUES"
+
+
+def record(
+    event_type: str,
+    *,
+    report_id: int,
+    change: str = "",
+    agency_id: int | None = None,
+    payloads: dict[str, dict[str, Any] | None],
+    alert: bool = False,
+) -> EventLog:
+    """Append one event (call inside the transaction of the change) and publish it after commit.
+
+    `payloads` maps audience ("ops", "agency", "citizen") to what that audience may see; a missing
+    or None audience is not told. The agency that held the ticket before (from the log itself) is
+    told the ticket left it when `agency_id` changes.
+    """
+    unknown = set(payloads) - {"ops", "agency", "citizen"}
+    if unknown:
+        raise ValueError(f"unknown audiences: {sorted(unknown)}")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        previous = (
+            EventLog.objects.filter(report_id=report_id).order_by("-id").values_list("agency_id", flat=True).first()
+        )
+        row = EventLog.objects.create(
+            type=event_type,
+            change=change,
+            report_id=report_id,
+            agency_id=agency_id,
+            previous_agency_id=previous if previous != agency_id else None,
+            alert=alert,
+            ops_payload=payloads.get("ops"),
+            agency_payload=payloads.get("agency") if agency_id is not None else None,
+            citizen_payload=payloads.get("citizen"),
+        )
+    publish_event_on_commit(row)
+    return row
+
+
+def stream_filter(stream: wire.Stream) -> Q:
+    if stream.kind == wire.OPS:
+        return Q(ops_payload__isnull=False)
+    if stream.kind == wire.ALERTS:
+        return Q(alert=True, ops_payload__isnull=False)
+    if stream.kind == wire.AGENCY:
+        return Q(agency_id=stream.key, agency_payload__isnull=False) | Q(previous_agency_id=stream.key)
+    if stream.kind == wire.REPORT:
+        return Q(report_id=stream.key, citizen_payload__isnull=False)
+    raise ValueError(stream.kind)
+
+
+def purged_through() -> int:
+    return LogWatermark.objects.filter(pk=1).values_list("purged_through", flat=True).first() or 0
+
+
+def head() -> int:
+    """The newest seq that exists (or existed: after a full purge the watermark remembers it)."""
+    newest = EventLog.objects.aggregate(m=Max("id"))["m"] or 0
+    return max(newest, purged_through())
+
+
+@dataclass(frozen=True)
+class ResumePlan:
+    ok: bool
+    reason: str = ""
+    head: int = 0
+    oldest: int = 0
+    count: int = 0
+
+
+def plan_resume(stream: wire.Stream, after: int) -> ResumePlan:
+    """Can `after` be served from the log? If not, the client must reload its state."""
+    floor = purged_through()
+    current = head()
+    if after < floor:
+        return ResumePlan(False, "too_old", current, floor)
+    if after > current:
+        # A seq from the future: the log was reset (new database). Only a reload is correct.
+        return ResumePlan(False, "unknown_seq", current, floor)
+    count = EventLog.objects.filter(stream_filter(stream), id__gt=after).count()
+    if count > settings.REALTIME_REPLAY_MAX:
+        return ResumePlan(False, "too_many", current, floor, count)
+    return ResumePlan(True, "", current, floor, count)
+
+
+def read_after(stream: wire.Stream, after: int, limit: int) -> list[tuple[int, str | None]]:
+    """Up to `limit` (seq, text) pairs after `after` for this stream, oldest first.
+
+    text is None for a row this stream may not see (it still advances the reader's cursor).
+    """
+    rows = EventLog.objects.filter(stream_filter(stream), id__gt=after).order_by("id")[:limit]
+    out: list[tuple[int, str | None]] = []
+    for row in rows:
+        message = wire.render(row, stream)
+        out.append((row.id, wire.dumps(message) if message is not None else None))
+    return out
+
+
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Forget events older than the retention window; resumes from before them get "reload"."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.REALTIME_RETENTION_HOURS)
+    with transaction.atomic():
+        last = EventLog.objects.filter(created_at__lt=cutoff).aggregate(m=Max("id"))["m"]
+        if last is None:
+            return 0
+        deleted, _ = EventLog.objects.filter(id__lte=last).delete()
+        mark, _ = LogWatermark.objects.select_for_update().get_or_create(pk=1)
+        if last > mark.purged_through:
+            mark.purged_through = last
+            mark.save(update_fields=["purged_through"])
+    return deleted
