@@ -137,24 +137,35 @@ def test_given_the_corpus_when_comparing_texts_then_there_are_no_duplicates(rows
 
 def test_given_groups_when_checking_labels_then_no_group_mixes_labels(rows: list[dict[str, str]]) -> None:
     # given the rows grouped by their base report
-    labels: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    labels: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for r in rows:
-        labels[r["group"]].add((r["category"], r["urgency"], r["lang"]))
+        labels[r["group"]].add((r["category"], r["urgency"]))
     # when the labels inside each group are compared
     mixed = {g: v for g, v in labels.items() if len(v) > 1}
-    # then every group keeps one category, one urgency and one language
+    # then every group keeps one category and one urgency
     assert not mixed, list(mixed.items())[:3]
 
 
-def test_given_groups_when_checking_sources_then_each_has_exactly_one_handwritten_row(
+def test_given_rows_when_tracing_their_base_then_each_variant_shares_the_base_group(
     rows: list[dict[str, str]],
 ) -> None:
-    # given the rows grouped by base report, when the handwritten rows are counted
-    hand = Counter(r["group"] for r in rows if r["source"] == "handwritten")
-    groups = {r["group"] for r in rows}
-    # then every group derives from exactly one hand-written base
-    assert set(hand) == groups
+    # given each row's own base id (the id without its variant number)
+    group_of_base: dict[str, set[str]] = defaultdict(set)
+    hand: Counter[str] = Counter()
+    for r in rows:
+        base_id = r["id"].rsplit("-", 1)[0]
+        group_of_base[base_id].add(r["group"])
+        if r["source"] == "handwritten":
+            hand[base_id] += 1
+            assert r["id"] == f"{base_id}-0"
+    # when the groups of the rows derived from one base are compared
+    split = {b: g for b, g in group_of_base.items() if len(g) > 1}
+    # then all variants of a base sit in one group, and every base has exactly one handwritten row
+    assert not split, list(split.items())[:3]
+    assert set(hand) == set(group_of_base)
     assert set(hand.values()) == {1}
+    # and every group is named after a hand-written base
+    assert {r["group"] for r in rows} <= set(hand)
 
 
 def test_given_the_build_script_when_rebuilt_then_output_is_byte_identical(tmp_path: Path) -> None:
@@ -169,3 +180,14 @@ def test_given_the_build_script_when_rebuilt_then_output_is_byte_identical(tmp_p
     # then both runs and the committed file are byte-identical
     assert outs[0] == outs[1]
     assert outs[0] == committed, "reports.csv is stale: rerun python triage/data/build_dataset.py"
+
+
+def test_given_the_data_card_when_compared_to_the_build_then_its_stats_are_current() -> None:
+    # given the data card and the stats the build script prints
+    card = (DATA_DIR / "DATA_CARD.md").read_text(encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(BUILD), "--stats"], check=True, capture_output=True, text=True, encoding="utf-8"
+    )
+    # when the generated block is looked up in the card
+    # then it is there verbatim (rerun build_dataset.py --update-card after editing the sources)
+    assert result.stdout in card

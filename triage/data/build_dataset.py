@@ -573,7 +573,46 @@ def variants_for(base: Base) -> list[Variant]:
     return out
 
 
+_PLACE = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+)\b")
+
+
+def _ascii_words(text: str) -> str:
+    return " " + re.sub(r"[\W_]+", " ", strip_diacritics(text).lower()) + " "
+
+
+def link_translations(bases: list[Base]) -> dict[str, str]:
+    """Map every base id to its split group.
+
+    Many English bases were written as translations/paraphrases of a Vietnamese base. They must not
+    land on the other side of a train/test split, so an English base joins the group of the
+    Vietnamese base with the same category and urgency that shares the most place names with it
+    (multi-word names such as "Kim Long", "Dien Bien Phu"; numbers break ties). Deliberately
+    over-inclusive: a false link only makes a group larger, a missed one would leak.
+    """
+    group_of = {b.group: b.group for b in bases}
+    vi = [(b, _ascii_words(b.text), set(re.findall(r"\d+", b.text))) for b in bases if b.lang == "vi"]
+    for e in bases:
+        if e.lang != "en":
+            continue
+        places = {m.group(1).lower() for m in _PLACE.finditer(e.text)}
+        numbers = set(re.findall(r"\d+", e.text))
+        best: tuple[float, str] | None = None
+        for v, words, v_numbers in vi:
+            if v.category != e.category or v.urgency != e.urgency:
+                continue
+            shared = sum(f" {p} " in words for p in places)
+            if not shared:
+                continue
+            score = shared + 0.5 * len(numbers & v_numbers)
+            if best is None or score > best[0]:
+                best = (score, v.group)
+        if best is not None:
+            group_of[e.group] = best[1]
+    return group_of
+
+
 def build_rows(bases: list[Base]) -> list[dict[str, str]]:
+    group_of = link_translations(bases)
     rows: list[dict[str, str]] = []
     seen_text: set[str] = set()
     key_owner: dict[str, str] = {}
@@ -598,7 +637,7 @@ def build_rows(bases: list[Base]) -> list[dict[str, str]]:
             rows.append(
                 {
                     "id": f"{b.group}-{k}",
-                    "group": b.group,
+                    "group": group_of[b.group],
                     "text": text,
                     "category": b.category,
                     "urgency": b.urgency,
@@ -629,7 +668,10 @@ def stats_markdown(rows: list[dict[str, str]], bases: list[Base]) -> str:
     total = len(rows)
     cu = Counter((r["category"], r["urgency"]) for r in rows)
     bcount = Counter(b.category for b in bases)
-    lines.append(f"Rows: **{total}** from **{len(bases)}** hand-written base reports (groups).")
+    n_groups = len({r["group"] for r in rows})
+    lines.append(
+        f"Rows: **{total}** from **{len(bases)}** hand-written base reports in **{n_groups}** split groups."
+    )
     lines.append("")
     lines.append("| category | " + " | ".join(URGENCIES) + " | rows | base reports |")
     lines.append("|---|" + "---:|" * (len(URGENCIES) + 2))
