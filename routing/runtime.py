@@ -19,7 +19,7 @@ from shapely.geometry import shape
 from routing.deadlines import DEFAULT_CALENDAR, PolicyTable
 from routing.decide import RuleSet, decide
 from routing.geo import WardIndex, repair_geometry
-from routing.models import Agency, Area, CategoryDefaultAgency, DeadlineSetting, RoutingRule
+from routing.models import Agency, Area, Category, CategoryDefaultAgency, DeadlineSetting, RoutingRule
 from routing.types import DeadlinePolicy, Point, RoutingDecision, Rule, WardCentre, WardShape
 
 TTL_SECONDS = 30.0
@@ -32,6 +32,10 @@ class RoutingTables:
     policies: PolicyTable
     default_agency_by_category: dict[str, str]
     fallback_agency: str
+    # Rows by code, so a submission does not query reference data it just routed with.
+    categories: dict[str, Category]
+    agencies: dict[str, Agency]
+    areas: dict[str, Area]
 
 
 _lock = threading.Lock()
@@ -41,7 +45,8 @@ _cached: tuple[float, RoutingTables] | None = None
 def _build() -> RoutingTables:
     wards: list[WardShape] = []
     centres: list[WardCentre] = []
-    for area in Area.objects.all():
+    areas = list(Area.objects.all())
+    for area in areas:
         geometry = None
         if area.geometry:
             geometry, _ = repair_geometry(shape(area.geometry))
@@ -75,7 +80,16 @@ def _build() -> RoutingTables:
         if d.agency.active
     }
     fallback = Agency.objects.filter(is_fallback=True, active=True).order_by("code").first()
-    return RoutingTables(index, rules, policies, defaults, fallback.code if fallback else "ioc")
+    return RoutingTables(
+        index,
+        rules,
+        policies,
+        defaults,
+        fallback.code if fallback else "ioc",
+        categories={c.code: c for c in Category.objects.filter(active=True)},
+        agencies={a.code: a for a in Agency.objects.filter(active=True)},
+        areas={a.code: a for a in areas},
+    )
 
 
 def tables() -> RoutingTables:
@@ -95,7 +109,7 @@ def invalidate(**_: object) -> None:
     _cached = None
 
 
-for _model in (Area, RoutingRule, DeadlineSetting, CategoryDefaultAgency, Agency):
+for _model in (Area, RoutingRule, DeadlineSetting, CategoryDefaultAgency, Agency, Category):
     post_save.connect(invalidate, sender=_model, dispatch_uid=f"routing-cache-save-{_model.__name__}")
     post_delete.connect(invalidate, sender=_model, dispatch_uid=f"routing-cache-delete-{_model.__name__}")
 m2m_changed.connect(invalidate, sender=RoutingRule.areas.through, dispatch_uid="routing-cache-areas")

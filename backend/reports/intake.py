@@ -45,7 +45,8 @@ def decide_intake(
     *, description: str, latitude: float, longitude: float, category_hint: Category | None, now: datetime
 ) -> IntakeDecision:
     result = triage.classify(description, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
-    categories = {c.code: c for c in Category.objects.filter(active=True)}
+    tables = routing.tables()
+    categories = tables.categories
     reasons: list[str] = []
     confident = result.model_version is not None and result.confidence >= settings.TRIAGE_REVIEW_THRESHOLD
     if result.model_version is None:
@@ -69,7 +70,7 @@ def decide_intake(
     if category is not None:
         decision = routing.route(category.code, urgency, latitude=latitude, longitude=longitude, now=now)
         area_code = decision.area_code
-        agency = Agency.objects.filter(code=decision.agency_code).first()
+        agency = tables.agencies.get(decision.agency_code)
         due_at = decision.due_at
         rule_id = decision.rule_id
         routing_reason = decision.reason[:300]
@@ -81,7 +82,7 @@ def decide_intake(
         area_code = routing.locate(latitude, longitude)
         reasons.append("no_category")
     if area_code:
-        area = Area.objects.filter(code=area_code).first()
+        area = tables.areas.get(area_code)
     # A citizen's differing hint alone does not hold back a confident prediction.
     unsure = any(reason != "hint_disagrees" for reason in reasons)
     status = Status.NEEDS_REVIEW if unsure or agency is None else Status.ASSIGNED

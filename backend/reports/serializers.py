@@ -28,13 +28,14 @@ def _absolute(request: Any, name: str) -> str:
     return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
 
 
-class PhotoOutput(serializers.ModelSerializer):
+# Plain Serializers with explicit fields, not ModelSerializers: the report shape is built on every
+# submission and every dashboard event, and ModelSerializer re-introspects the model each time.
+class PhotoOutput(serializers.Serializer):  # type: ignore[type-arg]
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Photo
-        fields = ["url", "thumbnail_url", "width", "height", "content_type"]
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    content_type = serializers.CharField()
 
     def get_url(self, photo: Photo) -> str:
         return _absolute(self.context.get("request"), photo.image.name or "")
@@ -65,9 +66,21 @@ class TimelineEntry(serializers.ModelSerializer):
         return bilingual(ReportEvent.Kind(event.kind).label)
 
 
-class ReportOutput(serializers.ModelSerializer):
+class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
     """A report as its citizen sees it."""
 
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    anonymous = serializers.BooleanField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    me_too_count = serializers.IntegerField()
+    client_created_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
     status_name = serializers.SerializerMethodField()
     category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.SerializerMethodField()
@@ -82,7 +95,7 @@ class ReportOutput(serializers.ModelSerializer):
     merged_into = serializers.SerializerMethodField()
 
     class Meta:
-        model = Report
+        # The field list, for subclasses and other audiences' views that extend the citizen's one.
         fields = [
             "id", "tracking_code", "status", "status_name", "description", "latitude", "longitude",
             "anonymous", "category", "category_name", "urgency", "urgency_name", "triage", "area",
@@ -128,14 +141,13 @@ class ReportOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, report: Report) -> str | None:
-        return report.merged_into.tracking_code if report.merged_into_id and report.merged_into else None
+        if not report.merged_into_id:
+            return None
+        return report.merged_into.tracking_code if report.merged_into else None
 
 
 class ReportDetailOutput(ReportOutput):
     timeline = serializers.SerializerMethodField()
-
-    class Meta(ReportOutput.Meta):
-        fields = [*ReportOutput.Meta.fields, "timeline"]
 
     @extend_schema_field(TimelineEntry(many=True))
     def get_timeline(self, report: Report) -> list[dict[str, Any]]:

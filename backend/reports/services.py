@@ -123,7 +123,7 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], dec
         routing_reason=decision.routing_reason,
         needs_review_reasons=decision.review_reasons,
     )
-    Photo.objects.bulk_create(
+    photos = Photo.objects.bulk_create(
         Photo(
             report=report,
             kind=Photo.Kind.REPORT,
@@ -139,6 +139,8 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], dec
         )
         for position, item in enumerate(stored)
     )
+    # The response shows these photos; spare it a query for rows we hold in hand.
+    report._prefetched_objects_cache = {"photos": photos}  # type: ignore[attr-defined]
     hint = data.category_hint.code if data.category_hint else None
     category = decision.category.code if decision.category else None
     ReportEvent.objects.bulk_create(
