@@ -1,0 +1,88 @@
+"""Duplicate candidates for a report: nearby, recent, open, with a text-similarity score.
+
+Only suggestions for the operator's merge button; nothing is ever merged automatically. Distance is
+measured on the sphere; the database is asked for a small bounding box first so the scan stays cheap.
+Text similarity is the cosine of character trigram counts over diacritic-folded text, so "ngập nước"
+and "ngap nuoc" (a phone without a Vietnamese keyboard) still match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+
+from backend.reports.lifecycle import OPEN_STATUSES
+from backend.reports.models import Report
+
+EARTH_RADIUS_M = 6_371_008.8
+MAX_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    report_id: int
+    tracking_code: str
+    status: str
+    distance_m: float
+    score: float
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics (đ -> d), words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", plain))
+
+
+def _trigrams(text: str) -> Counter[str]:
+    padded = f" {fold(text)} "
+    return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def text_similarity(a: str, b: str) -> float:
+    ta, tb = _trigrams(a), _trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    dot = sum(count * tb[gram] for gram, count in ta.items())
+    norm = math.sqrt(sum(c * c for c in ta.values())) * math.sqrt(sum(c * c for c in tb.values()))
+    return dot / norm if norm else 0.0
+
+
+def duplicate_candidates(*, report: Report) -> list[DuplicateCandidate]:
+    """Open reports within DUPLICATE_RADIUS_M submitted within DUPLICATE_DAYS of this one, best first."""
+    radius = settings.DUPLICATE_RADIUS_M
+    window = timedelta(days=settings.DUPLICATE_DAYS)
+    dlat = radius / 111_320.0
+    dlon = radius / (111_320.0 * max(0.01, math.cos(math.radians(report.latitude))))
+    nearby = (
+        Report.objects.filter(
+            status__in=OPEN_STATUSES,
+            created_at__gte=report.created_at - window,
+            created_at__lte=report.created_at + window,
+            latitude__range=(report.latitude - dlat, report.latitude + dlat),
+            longitude__range=(report.longitude - dlon, report.longitude + dlon),
+        )
+        .exclude(pk=report.pk)
+        .values_list("pk", "tracking_code", "status", "latitude", "longitude", "description")[:500]
+    )
+    found = []
+    for pk, code, status, lat, lon, text in nearby:
+        metres = distance_m(report.latitude, report.longitude, lat, lon)
+        if metres <= radius:
+            score = text_similarity(report.description, text)
+            found.append(DuplicateCandidate(pk, code, status, round(metres, 1), round(score, 3)))
+    found.sort(key=lambda c: (-c.score, c.distance_m, c.report_id))
+    return found[:MAX_CANDIDATES]

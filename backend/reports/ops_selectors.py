@@ -1,0 +1,220 @@
+"""Reads for the operators' queue and the agencies' boards.
+
+The queue is ordered urgent-and-old first by default and paginated by keyset (a cursor holding the
+last row's sort key), so a page is as fast at row 100,000 as at row 1 and a report arriving while an
+operator pages never shifts what they see next.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import django_filters
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.core.errors import ApiError
+from backend.reports.lifecycle import OPEN_STATUSES
+from backend.reports.models import Photo, Report, ReportEvent, Status
+from routing.models import Urgency
+
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+URGENCY_RANK = Case(
+    When(urgency=Urgency.CRITICAL, then=Value(0)),
+    When(urgency=Urgency.HIGH, then=Value(1)),
+    When(urgency=Urgency.NORMAL, then=Value(2)),
+    When(urgency=Urgency.LOW, then=Value(3)),
+    default=Value(4),  # not yet triaged: after the known urgencies
+    output_field=IntegerField(),
+)
+
+# ordering parameter -> keyset columns (annotation or field, descending?). The last column is unique.
+ORDERINGS: dict[str, list[tuple[str, bool]]] = {
+    "urgency": [("urgency_rank", False), ("created_at", False), ("id", False)],
+    "created_at": [("created_at", False), ("id", False)],
+    "-created_at": [("created_at", True), ("id", True)],
+    "due_at": [("due_sort", False), ("id", False)],
+}
+DEFAULT_ORDERING = "urgency"
+
+
+def _overdue_q(now: datetime) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now)
+
+
+def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
+    return qs.annotate(
+        urgency_rank=URGENCY_RANK,
+        due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
+        is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+
+
+def _with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
+    return qs.select_related("category", "area", "agency", "merged_into").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
+        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.RESOLUTION), to_attr="resolution_photos"),
+    )
+
+
+class ReportQueueFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    category = django_filters.CharFilter(field_name="category__code")
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    area = django_filters.CharFilter(field_name="area__code")
+    agency = django_filters.CharFilter(field_name="agency__code")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Report
+        fields = ["status", "category", "urgency", "area", "agency", "overdue"]
+
+    def filter_overdue(self, qs: QuerySet[Report], name: str, value: bool | None) -> QuerySet[Report]:
+        if value is None:
+            return qs
+        return qs.filter(**{"is_overdue": value})  # an annotation: spelled as a dict for the type checker
+
+
+class AgencyTicketFilter(ReportQueueFilter):
+    class Meta:
+        model = Report
+        fields = ["status", "category", "urgency", "area", "overdue"]
+
+
+def _filtered(filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
+    filterset = filterset_class(params, queryset=qs)
+    if not filterset.is_valid():
+        raise ApiError("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
+    return filterset.qs
+
+
+# --- keyset pagination --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Report]
+    next_cursor: str | None
+
+
+def _encode(values: Sequence[Any]) -> str:
+    plain = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, width: int) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        values = [datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v for v in raw]
+    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        raise ApiError("invalid", fields={"cursor": ["invalid cursor"]}) from exc
+    if len(values) != width or not all(isinstance(v, int | datetime) for v in values):
+        raise ApiError("invalid", fields={"cursor": ["invalid cursor"]})
+    return values
+
+
+def _after(columns: list[tuple[str, bool]], values: list[Any]) -> Q:
+    """Rows strictly after `values` in the order of `columns` (row-value comparison, spelled out)."""
+    condition = Q(pk__in=[])
+    for i, (name, descending) in enumerate(columns):
+        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[i]})
+        for earlier, value in zip(columns[:i], values[:i], strict=True):
+            step &= Q(**{earlier[0]: value})
+        condition |= step
+    return condition
+
+
+def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | None, size: int) -> Page:
+    key = ordering or DEFAULT_ORDERING
+    if key not in ORDERINGS:
+        raise ApiError("invalid", fields={"ordering": [f"one of: {', '.join(ORDERINGS)}"]})
+    columns = ORDERINGS[key]
+    if cursor:
+        qs = qs.filter(_after(columns, _decode(cursor, len(columns))))
+    qs = qs.order_by(*[f"-{name}" if desc else name for name, desc in columns])
+    rows = list(qs[: size + 1])
+    items = rows[:size]
+    next_cursor = None
+    if len(rows) > size:
+        last = items[-1]
+        next_cursor = _encode([getattr(last, name) for name, _ in columns])
+    return Page(items, next_cursor)
+
+
+# --- operators ----------------------------------------------------------------------------------
+
+
+def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report]:
+    """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
+    qs = _with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+    return _filtered(ReportQueueFilter, params, qs)
+
+
+def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report:
+    report = (
+        _with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+        .select_related("reporter")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_full_timeline(*, report: Report) -> QuerySet[ReportEvent]:
+    """Every event, internal notes included: for IOC staff only."""
+    return report.events.select_related("actor").order_by("created_at", "id")
+
+
+def report_merged_ids(*, report: Report) -> list[int]:
+    return list(report.merged_reports.order_by("id").values_list("id", flat=True))
+
+
+# --- agencies -----------------------------------------------------------------------------------
+
+
+def _agency_id(user: User) -> int:
+    return user.agency_id or 0  # staff without an agency see nothing
+
+
+def agency_tickets(*, user: User, params: Any, now: datetime | None = None) -> QuerySet[Report]:
+    qs = _with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+    return _filtered(AgencyTicketFilter, params, qs)
+
+
+def agency_ticket_get(*, user: User, report_id: int, now: datetime | None = None) -> Report:
+    # Another agency's ticket answers 404: its existence is not theirs to know.
+    report = (
+        _with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def agency_timeline(*, report: Report) -> QuerySet[ReportEvent]:
+    """What an agency sees of a ticket's history: the public events (never the IOC's internal notes)."""
+    return report.events.filter(is_public=True).order_by("created_at", "id")

@@ -1,0 +1,517 @@
+"""The ticket lifecycle services: every legal transition works, every illegal one is refused unchanged.
+
+Also holds the small factories the other lifecycle tests import (reports in a given state, staff).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.core.errors import ApiError
+from backend.reports import lifecycle
+from backend.reports.lifecycle import TRANSITIONS
+from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.tracking import new_tracking_code
+from routing.models import Agency, Area, Category
+
+# --- factories shared by the lifecycle tests ----------------------------------------------------
+
+
+def make_staff(username: str, role: str, agency: str | None = None) -> User:
+    from backend.accounts.services import user_ensure
+
+    return user_ensure(username=username, role=role, agency_code=agency)
+
+
+def make_report(
+    reporter: User,
+    *,
+    status: str = Status.ASSIGNED,
+    agency: str | None = "hepco",
+    category: str | None = "environment",
+    urgency: str = "normal",
+    area: str | None = "phu-xuan",
+    description: str = "Rác thải tràn ra đường Lê Lợi, bốc mùi hôi",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    due_in: timedelta | None = timedelta(days=3),
+    resolved_ago: timedelta | None = None,
+    created_ago: timedelta = timedelta(hours=1),
+    **fields: Any,
+) -> Report:
+    ward = Area.objects.get(code=area) if area else None
+    now = timezone.now()
+    report = Report.objects.create(
+        tracking_code=new_tracking_code(),
+        reporter=reporter,
+        description=description,
+        latitude=latitude if latitude is not None else (ward.centre_lat if ward else 16.0),
+        longitude=longitude if longitude is not None else (ward.centre_lon if ward else 107.0),
+        status=status,
+        category=Category.objects.get(code=category) if category else None,
+        urgency=urgency,
+        predicted_category=category or "",
+        predicted_urgency=urgency,
+        triage_confidence=0.8,
+        area=ward,
+        agency=Agency.objects.get(code=agency) if agency else None,
+        due_at=now + due_in if due_in is not None else None,
+        resolved_at=now - resolved_ago if resolved_ago is not None else None,
+        **fields,
+    )
+    Report.objects.filter(pk=report.pk).update(created_at=now - created_ago)
+    report.refresh_from_db()
+    ReportEvent.objects.create(report=report, kind="submitted", actor=reporter, actor_role=reporter.role,
+                               new_status=Status.SUBMITTED)
+    return report
+
+
+def snapshot(report_id: int) -> dict[str, Any]:
+    """Everything a refused action must leave as it was."""
+    row = Report.objects.filter(pk=report_id).values().get()
+    return {
+        "row": row,
+        "events": list(ReportEvent.objects.filter(report_id=report_id).values_list("id", flat=True)),
+        "photos": Photo.objects.filter(report_id=report_id).count(),
+    }
+
+
+# --- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(reference_data, make_citizen):
+    return {
+        "operator": make_staff("op-life", Role.OPERATOR),
+        "admin": make_staff("admin-life", Role.ADMIN),
+        "hepco": make_staff("staff-hepco", Role.AGENCY, "hepco"),
+        "huewaco": make_staff("staff-huewaco", Role.AGENCY, "huewaco"),
+        "citizen": make_citizen("+84905111222"),
+    }
+
+
+def _run(action: str, report: Report, staff: dict[str, User], target: Report | None = None) -> Report | Any:
+    """Perform `action` on `report` as the actor the action is meant for."""
+    op, agency, citizen = staff["operator"], staff["hepco"], report.reporter
+    match action:
+        case "triage":
+            return lifecycle.report_triage_confirm(
+                actor=op, report_id=report.pk, category=Category.objects.get(code="water_supply"), urgency="high"
+            )
+        case "assign":
+            return lifecycle.report_assign(actor=op, report_id=report.pk, agency=Agency.objects.get(code="hepco"))
+        case "reject":
+            return lifecycle.report_reject(actor=op, report_id=report.pk, reason="Tin rác / spam")
+        case "merge":
+            assert target is not None
+            return lifecycle.report_merge(actor=op, report_id=report.pk, into_id=target.pk)
+        case "note":
+            return lifecycle.report_note_add(actor=op, report_id=report.pk, note="gọi lại cho người dân")
+        case "accept":
+            return lifecycle.ticket_accept(actor=agency, report_id=report.pk)
+        case "progress":
+            return lifecycle.ticket_progress(actor=agency, report_id=report.pk, note="Đã cử xe thu gom")
+        case "resolve":
+            return lifecycle.ticket_resolve(actor=agency, report_id=report.pk, note="Đã dọn sạch")
+        case "return":
+            return lifecycle.ticket_return(actor=agency, report_id=report.pk, reason="Không thuộc thẩm quyền")
+        case "rate":
+            return lifecycle.report_rate(actor=citizen, report_id=report.pk, stars=4, comment="Cảm ơn")
+        case "reopen":
+            return lifecycle.report_reopen(actor=citizen, report_id=report.pk, reason="Rác lại đầy")
+        case "auto_close":
+            return lifecycle.report_auto_close(report_id=report.pk, now=timezone.now() + timedelta(days=30))
+        case "mark_overdue":
+            return lifecycle.report_mark_overdue(report_id=report.pk, now=timezone.now() + timedelta(days=30))
+    raise AssertionError(action)
+
+
+USER_ACTIONS = [a for a in TRANSITIONS if a not in {"note", "auto_close", "mark_overdue"}]
+ILLEGAL = [(a, s) for a in USER_ACTIONS for s in Status.values if s not in TRANSITIONS[a].sources]
+LEGAL = [(a, s) for a in USER_ACTIONS for s in Status.values if s in TRANSITIONS[a].sources]
+
+
+def _report_in(status: str, staff: dict[str, User]) -> Report:
+    return make_report(staff["citizen"], status=status, resolved_ago=timedelta(days=1))
+
+
+def test_the_table_names_every_status_and_only_known_ones():
+    for action, transition in TRANSITIONS.items():
+        assert transition.sources <= set(Status.values), action
+        assert transition.target is None or transition.target in Status.values, action
+    # The operators' stage and the agency's stage do not overlap except at `assigned` (operators may
+    # still re-route a ticket nobody has accepted yet).
+    assert TRANSITIONS["triage"].sources & TRANSITIONS["accept"].sources == {Status.ASSIGNED}
+
+
+@pytest.mark.parametrize("action", USER_ACTIONS)
+def test_every_illegal_transition_is_refused_with_409_and_nothing_changes(staff, action):
+    illegal = [s for a, s in ILLEGAL if a == action]
+    assert illegal, action
+    for status in illegal:
+        # given a report in a status the action may not start from
+        report = _report_in(status, staff)
+        target = make_report(staff["citizen"], status=Status.ASSIGNED) if action == "merge" else None
+        before = snapshot(report.pk)
+        target_before = snapshot(target.pk) if target else None
+        # when the action is attempted
+        with pytest.raises(ApiError) as refused:
+            _run(action, report, staff, target)
+        # then 409 illegal_transition, and nothing changed on either report
+        assert (refused.value.status_code, refused.value.code) == (409, "illegal_transition"), status
+        assert snapshot(report.pk) == before, status
+        if target:
+            assert snapshot(target.pk) == target_before, status
+
+
+@pytest.mark.parametrize("action", USER_ACTIONS)
+def test_every_legal_transition_leads_to_its_target_and_records_one_event(staff, action):
+    for status in [s for a, s in LEGAL if a == action]:
+        report = _report_in(status, staff)
+        target = make_report(staff["citizen"], status=Status.ASSIGNED) if action == "merge" else None
+        events_before = report.events.count()
+        _run(action, report, staff, target)
+        report.refresh_from_db()
+        assert report.status == TRANSITIONS[action].target, status
+        event = report.events.order_by("-id").first()
+        assert report.events.count() == events_before + 1, status
+        assert (event.old_status, event.new_status) == (status, report.status)
+        assert event.actor_role in {Role.OPERATOR, Role.AGENCY, Role.CITIZEN}
+
+
+def test_the_illegal_pairs_are_the_complement_of_the_table():
+    assert len(ILLEGAL) + len(LEGAL) == len(USER_ACTIONS) * len(Status.values)
+    assert ("accept", "needs_review") in ILLEGAL
+    assert ("resolve", "assigned") in ILLEGAL
+    assert ("reopen", "rejected") in ILLEGAL
+    assert ("triage", "accepted") in ILLEGAL
+
+
+def test_system_transitions_follow_the_table(staff):
+    for status in Status.values:
+        report = make_report(staff["citizen"], status=status, due_in=timedelta(hours=1),
+                             resolved_ago=timedelta(days=1))
+        assert _run("mark_overdue", report, staff) is (status in lifecycle.OPEN_STATUSES), status
+        assert _run("auto_close", report, staff) is (status == Status.RESOLVED), status
+
+
+# --- operators ----------------------------------------------------------------------------------
+
+
+def test_triage_override_reroutes_and_becomes_a_training_row(staff):
+    # given a report the model called environment/normal, sent to HEPCO
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, agency=None,
+                         description="Ống nước vỡ phun lên mặt đường", needs_review_reasons=["low_confidence"])
+    # when the operator corrects it to water supply, high
+    lifecycle.report_triage_confirm(
+        actor=staff["operator"], report_id=report.pk, category=Category.objects.get(code="water_supply"),
+        urgency="high",
+    )
+    # then it is routed again: the water company, assigned, a deadline one working day from submission
+    report.refresh_from_db()
+    assert (report.status, report.category.code, report.urgency) == ("assigned", "water_supply", "high")
+    assert report.agency.code == "huewaco"
+    assert report.area.code == "phu-xuan"
+    assert report.needs_review_reasons == []
+    assert report.due_at > report.created_at
+    event = report.events.get(kind="triage_override")
+    assert event.old_value["category"] == "environment"
+    assert event.new_value["confirmed"] is False
+    assert event.new_value["agency"] == "huewaco"
+    assert event.actor == staff["operator"]
+    assert lifecycle.triage_feedback_rows() == [
+        {"text": "Ống nước vỡ phun lên mặt đường", "category": "water_supply", "urgency": "high"}
+    ]
+
+
+def test_triage_confirm_keeps_values_and_is_marked_confirmed(staff):
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, agency=None, category="road_damage",
+                         description="Ổ gà lớn")
+    lifecycle.report_triage_confirm(
+        actor=staff["admin"], report_id=report.pk, category=Category.objects.get(code="road_damage"), urgency="normal"
+    )
+    report.refresh_from_db()
+    assert (report.status, report.agency.code) == ("assigned", "transport")
+    assert report.events.get(kind="triage_override").new_value["confirmed"] is True
+    assert lifecycle.triage_feedback_rows() == [{"text": "Ổ gà lớn", "category": "road_damage", "urgency": "normal"}]
+
+
+def test_feedback_rows_keep_the_latest_decision_and_leave_out_rejected_reports(staff):
+    kept = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, description="kept")
+    spam = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, description="spam")
+    water = Category.objects.get(code="water_supply")
+    for report in (kept, spam):
+        lifecycle.report_triage_confirm(actor=staff["operator"], report_id=report.pk, category=water, urgency="low")
+    lifecycle.report_triage_confirm(actor=staff["operator"], report_id=kept.pk, category=water, urgency="high")
+    lifecycle.report_reject(actor=staff["operator"], report_id=spam.pk, reason="spam")
+    assert lifecycle.triage_feedback_rows() == [{"text": "kept", "category": "water_supply", "urgency": "high"}]
+
+
+def test_assign_sets_the_agency_and_keeps_an_existing_deadline(staff):
+    report = make_report(staff["citizen"], status=Status.RETURNED, agency=None)
+    due = report.due_at
+    lifecycle.report_assign(actor=staff["operator"], report_id=report.pk, agency=Agency.objects.get(code="huewaco"))
+    report.refresh_from_db()
+    assert (report.status, report.agency.code, report.due_at) == ("assigned", "huewaco", due)
+    event = report.events.get(kind="assigned")
+    assert (event.old_value["agency"], event.new_value["agency"]) == (None, "huewaco")
+
+
+def test_assign_gives_a_deadline_when_there_was_none(staff):
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, agency=None, due_in=None, urgency="critical")
+    lifecycle.report_assign(actor=staff["operator"], report_id=report.pk, agency=Agency.objects.get(code="hepco"))
+    report.refresh_from_db()
+    assert report.due_at == report.created_at + timedelta(hours=4)
+
+
+def test_reject_is_public_with_its_reason(staff):
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, agency=None)
+    lifecycle.report_reject(actor=staff["operator"], report_id=report.pk, reason="Nội dung không phải phản ánh")
+    report.refresh_from_db()
+    assert report.status == "rejected"
+    assert report.closed_at is not None
+    event = report.events.order_by("-id").first()
+    assert (event.note, event.is_public, event.new_status) == ("Nội dung không phải phản ánh", True, "rejected")
+
+
+def test_merge_counts_me_too_and_carries_earlier_duplicates(staff):
+    target = make_report(staff["citizen"], status=Status.ACCEPTED)
+    first = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
+    earlier = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
+    lifecycle.report_merge(actor=staff["operator"], report_id=earlier.pk, into_id=first.pk)
+    # when `first` (which already has one me-too) is merged into the target
+    lifecycle.report_merge(actor=staff["operator"], report_id=first.pk, into_id=target.pk)
+    target.refresh_from_db()
+    first.refresh_from_db()
+    earlier.refresh_from_db()
+    # then the target counts both reporters, and both point at the live report
+    assert target.me_too_count == 2
+    assert (first.status, first.merged_into_id) == ("merged", target.pk)
+    assert earlier.merged_into_id == target.pk
+    merged_event = first.events.get(kind="merged")
+    assert (merged_event.note, merged_event.is_public) == (target.tracking_code, True)
+    assert target.events.filter(kind="me_too").count() == 1
+    assert target.status == "accepted"
+
+
+@pytest.mark.parametrize("target_status", ["closed", "rejected", "merged", "resolved"])
+def test_merge_into_a_finished_report_is_refused(staff, target_status):
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
+    target = make_report(staff["citizen"], status=target_status)
+    before, target_before = snapshot(report.pk), snapshot(target.pk)
+    with pytest.raises(ApiError) as refused:
+        lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=target.pk)
+    assert (refused.value.status_code, refused.value.code) == (409, "merge_target_invalid")
+    assert (snapshot(report.pk), snapshot(target.pk)) == (before, target_before)
+
+
+def test_merge_into_itself_or_nothing_is_refused(staff):
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError) as itself:
+        lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=report.pk)
+    with pytest.raises(ApiError) as missing:
+        lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=999_999)
+    assert (itself.value.code, missing.value.code) == ("merge_into_self", "merge_target_invalid")
+    assert snapshot(report.pk) == before
+
+
+def test_internal_note_changes_no_status_and_is_not_public(staff):
+    report = make_report(staff["citizen"], status=Status.CLOSED)
+    event = lifecycle.report_note_add(actor=staff["operator"], report_id=report.pk, note="Đã gọi điện xác minh")
+    report.refresh_from_db()
+    assert report.status == "closed"
+    assert (event.kind, event.is_public, event.note, event.old_status, event.new_status) == (
+        "note", False, "Đã gọi điện xác minh", "closed", "closed"
+    )
+
+
+# --- agencies -----------------------------------------------------------------------------------
+
+
+def test_agency_path_accept_progress_resolve(staff, real_jpeg):
+    from tests.conftest import upload
+
+    report = make_report(staff["citizen"], status=Status.ASSIGNED)
+    lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
+    lifecycle.ticket_progress(actor=staff["hepco"], report_id=report.pk, note="Đã cử xe")
+    lifecycle.ticket_progress(actor=staff["hepco"], report_id=report.pk, note="Đang dọn")
+    lifecycle.ticket_resolve(
+        actor=staff["hepco"], report_id=report.pk, note="Đã dọn sạch", photos=[upload("after.jpg", real_jpeg)]
+    )
+    report.refresh_from_db()
+    assert report.status == "resolved"
+    assert report.resolved_at is not None
+    photo = report.photos.get()
+    assert (photo.kind, photo.position, photo.content_type) == ("resolution", 0, "image/jpeg")
+    assert max(photo.width, photo.height) <= 2048
+    assert [(e.old_status, e.new_status, e.note) for e in report.events.exclude(kind="submitted")] == [
+        ("assigned", "accepted", ""),
+        ("accepted", "in_progress", "Đã cử xe"),
+        ("in_progress", "in_progress", "Đang dọn"),
+        ("in_progress", "resolved", "Đã dọn sạch"),
+    ]
+
+
+def test_resolve_files_are_removed_when_the_transaction_fails(staff, real_jpeg, settings, monkeypatch):
+    from tests.conftest import upload
+
+    report = make_report(staff["citizen"], status=Status.ACCEPTED)
+    before = snapshot(report.pk)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(lifecycle.events, "report_updated", fail)
+    with pytest.raises(RuntimeError):
+        lifecycle.ticket_resolve(
+            actor=staff["hepco"], report_id=report.pk, note="x", photos=[upload("a.jpg", real_jpeg)]
+        )
+    assert snapshot(report.pk) == before
+    stored = [p for p in (settings.MEDIA_ROOT).rglob("*") if p.is_file()] if settings.MEDIA_ROOT.exists() else []
+    assert stored == []
+
+
+def test_resolve_refuses_a_bad_photo_and_six_photos_and_changes_nothing(staff, real_jpeg):
+    from tests.conftest import upload
+
+    report = make_report(staff["citizen"], status=Status.ACCEPTED)
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError) as fake:
+        lifecycle.ticket_resolve(actor=staff["hepco"], report_id=report.pk, note="x",
+                                 photos=[upload("a.jpg", b"not a jpeg at all")])
+    with pytest.raises(ApiError) as six:
+        lifecycle.ticket_resolve(actor=staff["hepco"], report_id=report.pk, note="x",
+                                 photos=[upload(f"{i}.jpg", real_jpeg) for i in range(6)])
+    assert fake.value.status_code == 400
+    assert six.value.code == "too_many_photos"
+    assert snapshot(report.pk) == before
+
+
+def test_return_clears_the_agency_and_goes_back_to_the_operators(staff):
+    report = make_report(staff["citizen"], status=Status.ACCEPTED)
+    lifecycle.ticket_return(actor=staff["hepco"], report_id=report.pk, reason="Thuộc Huewaco")
+    report.refresh_from_db()
+    assert (report.status, report.agency) == ("returned", None)
+    event = report.events.order_by("-id").first()
+    assert (event.old_value["agency"], event.new_value["agency"], event.note) == ("hepco", None, "Thuộc Huewaco")
+
+
+def test_another_agencys_ticket_is_not_found_and_unchanged(staff):
+    report = make_report(staff["citizen"], status=Status.ASSIGNED, agency="hepco")
+    before = snapshot(report.pk)
+    for act in (
+        lambda: lifecycle.ticket_accept(actor=staff["huewaco"], report_id=report.pk),
+        lambda: lifecycle.ticket_return(actor=staff["huewaco"], report_id=report.pk, reason="x"),
+    ):
+        with pytest.raises(ApiError) as refused:
+            act()
+        assert (refused.value.status_code, refused.value.code) == (404, "not_found")
+    assert snapshot(report.pk) == before
+
+
+def test_wrong_role_is_403_and_unchanged(staff):
+    report = make_report(staff["citizen"], status=Status.ASSIGNED)
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError) as agency_rejects:
+        lifecycle.report_reject(actor=staff["hepco"], report_id=report.pk, reason="x")
+    with pytest.raises(ApiError) as operator_accepts:
+        lifecycle.ticket_accept(actor=staff["operator"], report_id=report.pk)
+    assert agency_rejects.value.status_code == operator_accepts.value.status_code == 403
+    assert snapshot(report.pk) == before
+
+
+# --- citizens -----------------------------------------------------------------------------------
+
+
+def test_rating_closes_and_is_given_once(staff):
+    report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(hours=2))
+    lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=5, comment="Nhanh")
+    report.refresh_from_db()
+    assert (report.status, report.rating_stars, report.rating_comment) == ("closed", 5, "Nhanh")
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError) as again:
+        lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=1)
+    assert (again.value.status_code, again.value.code) == (409, "already_rated")
+    assert snapshot(report.pk) == before
+
+
+def test_an_auto_closed_report_can_still_be_rated_once(staff):
+    report = make_report(staff["citizen"], status=Status.CLOSED, resolved_ago=timedelta(days=8))
+    lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=2)
+    report.refresh_from_db()
+    assert (report.status, report.rating_stars) == ("closed", 2)
+
+
+@pytest.mark.parametrize("stars", [0, 6, -1])
+def test_rating_out_of_range_is_refused(staff, stars):
+    report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(hours=2))
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError):
+        lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=stars)
+    assert snapshot(report.pk) == before
+
+
+def test_reopen_within_the_window_goes_back_to_the_agency_with_a_new_deadline(staff, settings):
+    settings.REOPEN_WINDOW_DAYS = 7
+    report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(days=6, hours=23),
+                         due_in=-timedelta(days=5), overdue_notified_at=timezone.now() - timedelta(days=5))
+    lifecycle.report_reopen(actor=staff["citizen"], report_id=report.pk, reason="Vẫn còn rác")
+    report.refresh_from_db()
+    assert (report.status, report.agency.code, report.reopened_count) == ("reopened", "hepco", 1)
+    assert report.due_at > timezone.now()
+    assert report.overdue_notified_at is None
+    lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == "accepted"
+
+
+def test_reopen_after_the_window_is_refused(staff, settings):
+    settings.REOPEN_WINDOW_DAYS = 3
+    report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(days=3, minutes=1))
+    before = snapshot(report.pk)
+    with pytest.raises(ApiError) as refused:
+        lifecycle.report_reopen(actor=staff["citizen"], report_id=report.pk, reason="x")
+    assert (refused.value.status_code, refused.value.code) == (409, "reopen_window_passed")
+    assert "3" in str(refused.value.detail)
+    assert snapshot(report.pk) == before
+
+
+def test_someone_elses_report_cannot_be_rated_or_reopened(staff, make_citizen):
+    report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(hours=1))
+    stranger = make_citizen("+84905999000")
+    before = snapshot(report.pk)
+    for act in (
+        lambda: lifecycle.report_rate(actor=stranger, report_id=report.pk, stars=1),
+        lambda: lifecycle.report_reopen(actor=stranger, report_id=report.pk, reason="x"),
+    ):
+        with pytest.raises(ApiError) as refused:
+            act()
+        assert refused.value.status_code == 404
+    assert snapshot(report.pk) == before
+
+
+def test_a_transition_publishes_once_and_a_refused_one_not_at_all(staff, django_capture_on_commit_callbacks):
+    report = make_report(staff["citizen"], status=Status.ASSIGNED)
+    calls: list[tuple[int, str, int | None]] = []
+    original = lifecycle.events.report_updated
+
+    def spy(report, *, change, actor_id=None, alert=False):
+        calls.append((report.pk, change, actor_id))
+        original(report, change=change, actor_id=actor_id, alert=alert)
+
+    lifecycle.events.report_updated = spy
+    try:
+        with django_capture_on_commit_callbacks() as callbacks:
+            lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
+            with pytest.raises(ApiError):
+                lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
+    finally:
+        lifecycle.events.report_updated = original
+    assert calls == [(report.pk, "accepted", staff["hepco"].pk)]
+    assert len(callbacks) == 1  # published after commit, not before
