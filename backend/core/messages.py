@@ -64,6 +64,21 @@ MESSAGES: dict[str, Message] = {
     "invalid_credentials": Message("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
     "unknown_category": Message("Lĩnh vực không tồn tại: {value}.", "Unknown category: {value}."),
     "server_error": Message("Lỗi máy chủ, vui lòng thử lại.", "Server error, please try again."),
+    # Ticket lifecycle (backend/reports/lifecycle.py).
+    "illegal_transition": Message(
+        "Không thể thực hiện thao tác '{action}' khi phản ánh đang ở trạng thái '{status}'.",
+        "'{action}' is not allowed while the report is '{status}'.",
+    ),
+    "already_rated": Message("Phản ánh này đã được đánh giá.", "This report has already been rated."),
+    "reopen_window_passed": Message(
+        "Đã quá {days} ngày kể từ khi xử lý xong, không thể mở lại.",
+        "More than {days} days have passed since it was resolved; it can no longer be reopened.",
+    ),
+    "merge_into_self": Message("Không thể gộp phản ánh vào chính nó.", "A report cannot be merged into itself."),
+    "merge_target_invalid": Message(
+        "Phản ánh đích không tồn tại hoặc đã đóng.", "The target report does not exist or is no longer open."
+    ),
+    "unknown_agency": Message("Đơn vị không tồn tại: {value}.", "Unknown agency: {value}."),
 }
 
 
