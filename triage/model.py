@@ -23,6 +23,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from triage.lexicon import concept_tokens
+
 CHAR_NGRAM_RANGE: Final = (2, 5)
 WORD_NGRAM_RANGE: Final = (1, 2)
 
@@ -41,9 +43,10 @@ def char_ngrams(text: str) -> list[str]:
 
 
 def word_ngrams(text: str) -> list[str]:
-    """Words and word pairs of the normalised text."""
+    """Words, word pairs and bilingual concept tokens (``triage.lexicon``) of the normalised text."""
     words = text.split()
-    return words + [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+    pairs = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+    return words + pairs + concept_tokens(text)
 
 
 def _count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int], analyzer_char: bool) -> sp.csr_matrix:

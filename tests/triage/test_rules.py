@@ -1,0 +1,233 @@
+"""Safety rules, one by one: each fires with and without diacritics and stays quiet where it should."""
+
+import pytest
+
+from triage.rules import NO_RULES_FIRED, RuleOutcome, RuleSet, SafetyRule, default_rules
+from triage.safety_rules import SAFETY_RULES
+from triage.taxonomy import URGENCIES
+
+# rule id -> (fires: with diacritics or English, fires: without diacritics, must not fire)
+RULE_CASES: dict[str, tuple[str, str, str]] = {
+    "fire": (
+        "Nhà dân ở kiệt 5 đang cháy lớn, khói bốc cao",
+        "nha dan o kiet 5 dang chay lon, khoi boc cao",
+        "Bóng đèn đường bị cháy mấy hôm rồi",
+    ),
+    "explosion": (
+        "Nghe tiếng nổ lớn ở trạm biến áp đầu ngõ",
+        "nghe tieng no lon o tram bien ap dau ngo",
+        "Xe máy nổ máy ồn ào cả đêm",
+    ),
+    "downed_wire": (
+        "Dây điện bị đứt rơi xuống đường, rất nguy hiểm",
+        "day dien bi dut roi xuong duong rat nguy hiem",
+        "Dây điện cũ rồi, chằng chịt trên cột",
+    ),
+    "low_wire_or_pole": (
+        "Dây điện võng thấp sát đầu người đi đường",
+        "cot dien bi nghieng sau bao",
+        "Cột điện đó dán đầy quảng cáo",
+    ),
+    "sparks": ("Cột điện chập điện tóe lửa", "cot dien chap dien toe lua", "Điện yếu, quạt quay chậm"),
+    "electrocution": (
+        "Có người bị điện giật ở trụ đèn",
+        "co nguoi bi dien giat o tru den",
+        "Giật tay lái xe máy khi qua ổ gà",
+    ),
+    "collapse": (
+        "Bức tường nhà cũ vừa sập xuống lối đi",
+        "buc tuong nha cu bi sap xuong loi di",
+        "Trang web dịch vụ công bị sập mạng cả ngày",
+    ),
+    "collapse_risk": (
+        "Căn nhà cũ sắp sập, tường nứt toác",
+        "can nha cu co nguy co sap",
+        "Nhà sắp xây xong, còn ồn vài hôm",
+    ),
+    "trapped": (
+        "Có người mắc kẹt trong thang máy chung cư",
+        "co nguoi mac ket trong thang may chung cu",
+        "Kẹt xe kéo dài ở ngã tư giờ tan tầm",
+    ),
+    "rising_water": (
+        "Nước đang lên nhanh, đường ngập sâu",
+        "nuoc dang len nhanh, duong ngap sau",
+        "Nước không thoát được, đọng vũng nhỏ",
+    ),
+    "life_threatening_flood": (
+        "Đường ni ngập tới ngực rồi, mn cứu với",
+        "nha bi lu cuon troi",
+        "Nhà bị ngập có ai giúp dọn bùn không",
+    ),
+    "drowning": (
+        "Có em bé bị đuối nước ở hồ",
+        "co em be bi duoi nuoc o ho",
+        "Hồ nước trong công viên nhiều rêu",
+    ),
+    "unconscious": (
+        "Cụ ông ngất xỉu bên đường",
+        "cu ong bat tinh ben duong",
+        "Mùi rác hôi quá, khó thở",
+    ),
+    "medical_emergency": (
+        "Cần cấp cứu gấp, cháu bé bị hóc hạt nhãn",
+        "can cap cuu gap o cho",
+        "Xin hỏi lịch tiêm vắc xin",
+    ),
+    "bleeding": (
+        "Người đi xe máy bị ngã chảy máu nhiều",
+        "nguoi di xe may bi nga chay mau nhieu",
+        "Nước chảy xuống đường thành dòng",
+    ),
+    "injured": ("Có hai người bị thương", "co hai nguoi bi thuong", "Ko thấy ai bị thương"),
+    "weapon": (
+        "Thanh niên cầm dao đuổi chém nhau",
+        "thanh nien cam dao duoi chem nhau",
+        "Cấm đào đường vào giờ cao điểm",
+    ),
+    "violence": ("Hai nhóm đánh nhau ngoài quán", "hai nhom danh nhau ngoai quan", "Đánh giá dịch vụ công rất tốt"),
+    "open_manhole": (
+        "Hố ga mất nắp giữa đường Lê Lợi",
+        "ho ga mat nap giua duong le loi",
+        "Hố ga bốc mùi hôi",
+    ),
+    "gas_leak": ("Rò rỉ gas trong chung cư", "ro ri gas trong chung cu", "Giá gas tăng quá"),
+    "missing_person": ("Bé 5 tuổi đi lạc ở chợ", "be 5 tuoi di lac o cho", "Con chó đi lạc vào nhà"),
+    "tree_on_people": (
+        "Cây đổ đè lên xe máy đang chạy",
+        "cay nga de len xe may",
+        "Cây đó bị sâu ăn lá",
+    ),
+    "fallen_tree": (
+        "Cây bật gốc nằm ngang đường",
+        "cay bat goc nam ngang duong",
+        "Cây đó cần tỉa cành",
+    ),
+    "traffic_accident": ("Tai nạn giao thông ở ngã tư", "tai nan giao thong o nga tu", "Website crashed when I submitted"),
+    "landslide": ("Sạt lở đất ở đồi sau nhà", "sat lo dat o doi sau nha", "Đường đất nhiều bụi"),
+    "buried": ("Nhà bị vùi lấp sau sạt lở", "nha bi vui lap sau sat lo", "Vui lòng dọn rác"),
+    "self_harm": ("Có người đòi tự tử trên cầu", "co nguoi doi nhay cau", "Từ từ sửa cũng được"),
+    "person_hit": ("Xe tải tông người đi bộ", "xe tai tong nguoi di bo", "Xe tải đậu trên vỉa hè"),
+    "animal_attack": ("Chó dại cắn người ở chợ", "cho dai can nguoi o cho", "Chó sủa cả đêm"),
+    "mass_illness": (
+        "Cả xóm uống nước máy xong bị tiêu chảy, nôn ói",
+        "ngo doc tap the o cong ty",
+        "Nhà tui bị đau bụng nhẹ",
+    ),
+    "poisoning": ("Cả nhà bị ngộ độc sau bữa cưới", "ca nha bi ngo doc sau bua cuoi", "Thực phẩm hết hạn bán ở chợ"),
+}
+
+RULES = default_rules()
+RULES_BY_ID = {rule.id: rule for rule in SAFETY_RULES}
+
+
+def test_every_rule_has_cases_and_every_case_has_a_rule():
+    assert set(RULE_CASES) == set(RULES_BY_ID)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_rule_fires_on_text_with_diacritics(rule_id):
+    outcome = RULES.evaluate_text(RULE_CASES[rule_id][0])
+    assert rule_id in outcome.fired
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_rule_fires_on_text_without_diacritics(rule_id):
+    text = RULE_CASES[rule_id][1]
+    assert text.isascii()
+    outcome = RULES.evaluate_text(text)
+    assert rule_id in outcome.fired
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_rule_stays_quiet_on_look_alike_text(rule_id):
+    outcome = RULES.evaluate_text(RULE_CASES[rule_id][2])
+    assert rule_id not in outcome.fired
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("A live wire is lying on the road after the storm", "downed_wire"),
+        ("The house next door is on fire", "fire"),
+        ("Someone collapsed and is unconscious near the market", "unconscious"),
+        ("Gas leak in the apartment block, strong smell of gas", "gas_leak"),
+        ("Open manhole in the middle of the lane", "open_manhole"),
+        ("Missing child, 4 years old, last seen at Dong Ba", "missing_person"),
+        ("Flash flood swept away a motorbike", "life_threatening_flood"),
+        ("man with a knife threatening people", "weapon"),
+    ],
+)
+def test_rules_fire_in_english(text, rule_id):
+    assert rule_id in RULES.evaluate_text(text).fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "không có cháy, chỉ là khói đốt rác",
+        "ko thấy cháy gì cả",
+        "chua co chay",
+        "there is no fire here",
+        "không ai bị thương",
+    ],
+)
+def test_negated_hazards_do_not_fire(text):
+    assert RULES.evaluate_text(text) == NO_RULES_FIRED
+
+
+def test_a_negation_earlier_in_the_sentence_does_not_silence_the_hazard():
+    outcome = RULES.evaluate_text("không hiểu sao dây điện bị đứt rơi xuống đường")
+    assert outcome.fired == ("downed_wire",)
+    assert outcome.min_urgency == "critical"
+
+
+def test_the_most_urgent_rule_sets_the_minimum_and_its_category_hint():
+    # Given a report that fires a high rule (rising water) and a critical one (trapped)
+    outcome = RULES.evaluate_text("Nước đang lên nhanh, có người mắc kẹt trong nhà")
+
+    assert outcome.fired == ("trapped", "rising_water")
+    assert outcome.min_urgency == "critical"
+    assert outcome.category_hint is None  # "trapped" has no hint; the high rule's hint is not used
+
+
+@pytest.mark.parametrize("rule", SAFETY_RULES, ids=lambda rule: rule.id)
+@pytest.mark.parametrize("model_urgency", URGENCIES)
+def test_rules_never_lower_urgency(rule, model_urgency):
+    # Given any rule firing and any urgency from the model
+    outcome = RuleOutcome(fired=(rule.id,), min_urgency=rule.min_urgency, category_hint=rule.category)
+
+    # When the rules are applied
+    raised = outcome.raise_urgency(model_urgency)
+
+    # Then the result is the more urgent of the two
+    assert URGENCIES.index(raised) == max(URGENCIES.index(model_urgency), URGENCIES.index(rule.min_urgency))
+
+
+def test_no_rule_fired_keeps_the_model_urgency():
+    assert [NO_RULES_FIRED.raise_urgency(urgency) for urgency in URGENCIES] == list(URGENCIES)
+
+
+def test_ordinary_reports_fire_no_rule():
+    for text in ("Rác chưa được thu gom ba ngày", "Đèn đường hỏng", "Xin hỏi thủ tục cấp căn cước"):
+        assert RULES.evaluate_text(text) == NO_RULES_FIRED
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (SafetyRule(id="x", description="", min_urgency="urgent", patterns=("a",)), "unknown min_urgency"),
+        (SafetyRule(id="x", description="", min_urgency="high", patterns=("cháy",)), "without diacritics"),
+        (SafetyRule(id="x", description="", min_urgency="high", patterns=()), "has no patterns"),
+        (SafetyRule(id="x", description="", min_urgency="high", patterns=("a",), category="fire"), "unknown category"),
+    ],
+)
+def test_malformed_rules_are_refused(rule, message):
+    with pytest.raises(ValueError, match=message):
+        RuleSet((rule,))
+
+
+def test_duplicate_rule_ids_are_refused():
+    rule = SafetyRule(id="fire", description="", min_urgency="high", patterns=("a",))
+    with pytest.raises(ValueError, match="duplicate safety rule ids: fire"):
+        RuleSet((rule, rule))
