@@ -89,3 +89,39 @@ def test_malformed_key_is_refused(citizen_client, key):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "idempotency_key_invalid"
     assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_create_one_report(citizen, reference_data, no_triage_model):
+    # given two copies of the same submission racing (the phone retried before the first answer)
+    import threading
+
+    from django.db import connection
+
+    from backend.reports.services import ReportInput, report_submit
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        barrier.wait()
+        try:
+            outcomes.append(
+                report_submit(
+                    user=citizen,
+                    data=ReportInput(description="Cống tắc", latitude=16.47, longitude=107.6),
+                    idempotency_key="race",
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then exactly one report exists and both answers name it, one as created
+    assert Report.objects.count() == 1
+    assert sorted(o.created for o in outcomes) == [False, True]
+    assert {o.report.pk for o in outcomes} == {Report.objects.get().pk}
