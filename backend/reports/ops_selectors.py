@@ -83,16 +83,15 @@ class ReportQueueFilter(django_filters.FilterSet):
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
     area = django_filters.CharFilter(field_name="area__code")
     agency = django_filters.CharFilter(field_name="agency__code")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    # A choice, not a BooleanFilter: those read "maybe" as "no filter" instead of refusing it.
+    overdue = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_overdue")
 
     class Meta:
         model = Report
         fields = ["status", "category", "urgency", "area", "agency", "overdue"]
 
-    def filter_overdue(self, qs: QuerySet[Report], name: str, value: bool | None) -> QuerySet[Report]:
-        if value is None:
-            return qs
-        return qs.filter(**{"is_overdue": value})  # an annotation: spelled as a dict for the type checker
+    def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        return qs.filter(**{"is_overdue": value == "true"})  # an annotation: spelled as a dict for the type checker
 
 
 class AgencyTicketFilter(ReportQueueFilter):
