@@ -80,3 +80,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_suite_runs_on_the_database_the_environment_names(db):
+    # CI runs the suite twice; the PostgreSQL run must really be on PostgreSQL, never silently on SQLite.
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
+
+
+def test_channel_layer_matches_the_environment(settings):
+    import os
+
+    expected = "channels_redis.core.RedisChannelLayer" if os.environ.get("REDIS_URL") else "channels.layers.InMemoryChannelLayer"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == expected

@@ -260,3 +260,13 @@ def test_stored_photo_has_no_metadata_and_gps_is_kept_privately(citizen_client, 
         assert dict(stored.getexif()) == {}
     # and the GPS hint is not in the citizen-facing output
     assert "gps" not in str(response.json()).lower()
+
+
+def test_body_over_the_limit_is_413_before_parsing(citizen_client, monkeypatch):
+    from backend.reports import api
+
+    monkeypatch.setattr(api, "MAX_BODY_BYTES", 1000)
+    response = citizen_client.post(URL, {**VALID, "description": "x" * 2000}, format="multipart")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert_nothing_created()
