@@ -48,3 +48,10 @@ def can_follow_report(user: Any, report_id: int) -> bool:
 
 def can_watch_alerts(user: Any) -> bool:
     return bool(policy().can_watch_alerts(user))
+
+
+def describe_user(user: Any) -> dict[str, Any]:
+    describe = getattr(policy(), "describe_user", None)
+    if describe is None:
+        return {"username": user.get_username(), "name": user.get_username(), "role": "", "agency": None}
+    return dict(describe(user))

@@ -1,5 +1,13 @@
-"""Dashboard pages (operators' /dashboard/, agencies' /agency/)."""
+"""Dashboard pages (operators' /dashboard/, agencies' /agency/) and their login."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from realtime import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dashboard/", views.dashboard, name="realtime-dashboard"),
+    path("dashboard/login/", views.StaffLoginView.as_view(), name="realtime-login"),
+    path("dashboard/logout/", views.staff_logout, name="realtime-logout"),
+    path("dashboard/wards.geojson", views.wards_geojson, name="realtime-wards"),
+    path("agency/", views.agency_board, name="realtime-agency"),
+]

@@ -44,7 +44,8 @@ def render(row: EventRow, stream: Stream) -> dict[str, Any] | None:
     if stream.kind == OPS:
         if row.ops_payload is None:
             return None
-        return {**base, "data": row.ops_payload}
+        # Operators' screens raise the audible alert from this flag (no second socket needed).
+        return {**base, "alert": True, "data": row.ops_payload} if row.alert else {**base, "data": row.ops_payload}
     if stream.kind == ALERTS:
         if not row.alert or row.ops_payload is None:
             return None

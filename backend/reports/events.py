@@ -31,11 +31,8 @@ def ops_view(report: Report, public: dict[str, Any]) -> dict[str, Any]:
     overdue = bool(report.due_at and report.due_at < timezone.now() and report.status not in _DONE)
     return {
         **public,
-        "reporter": {
-            "id": reporter.pk,
-            "phone": reporter.phone,
-            "name": reporter.get_full_name() or reporter.username,
-        },
+        "reporter": {"id": reporter.pk, "name": reporter.get_full_name() or None, "phone": reporter.phone or None},
+        "reopened_count": report.reopened_count,
         "needs_review_reasons": list(report.needs_review_reasons or []),
         "routing_reason": report.routing_reason,
         "routing_rule_id": report.routing_rule_id,

@@ -37,3 +37,16 @@ def can_follow_report(user: Any, report_id: int) -> bool:
     if getattr(user, "is_operator", False):
         return Report.objects.filter(pk=report_id).exists()
     return Report.objects.filter(pk=report_id, reporter_id=user.pk).exists()
+
+
+def describe_user(user: Any) -> dict[str, Any]:
+    """What the staff pages show in their header."""
+    agency = getattr(user, "agency", None) if getattr(user, "role", None) == Role.AGENCY else None
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+        "role": getattr(user, "role", ""),
+        "agency": {"id": agency.pk, "code": agency.code, "name_vi": agency.name_vi, "name_en": agency.name_en}
+        if agency is not None
+        else None,
+    }
