@@ -163,8 +163,8 @@ def apply_rules(text: str, rules: list[Rule], rng: random.Random, prob: float) -
                 return m.group(0)
             choice = rng.choice(choices)
             new = m.expand(choice)
-            if new == m.group(0):
-                return new
+            if new.lower() == m.group(0).lower():
+                return m.group(0)
             changes += 1
             signature += int(is_sig)
             return _keep_case(m.group(0), new)
@@ -463,7 +463,8 @@ HUE_QUESTION = re.compile(
 def _hue_tail(text: str, rng: random.Random, urgency: str) -> str:
     """Add a sentence-final Huế particle ("nghe", "hỉ", "rứa") the way people end a message."""
     body = text.rstrip()
-    if HUE_QUESTION.search(body):
+    if HUE_QUESTION.search(body) or re.search(r"\bạ\s*\??$", body):
+        body = re.sub(r"\s*\bạ\s*(\?)?$", r"\1", body)  # "... ở mô ạ?" -> "... ở mô rứa?"
         return body.rstrip("?").rstrip() + rng.choice(HUE_TAIL_QUESTION)
     m = re.search(r"[.!…]+$", body)
     end = m.group(0) if m else ""
