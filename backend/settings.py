@@ -254,6 +254,8 @@ AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 7)
 DUPLICATE_RADIUS_M = env_float("DUPLICATE_RADIUS_M", 150.0)
 DUPLICATE_DAYS = env_int("DUPLICATE_DAYS", 7)
 PERIODIC_INTERVAL_SECONDS = env_float("PERIODIC_INTERVAL_SECONDS", 60.0)
+# The embedded default (no DATABASE_URL) runs the periodic jobs inside `serve`; production runs a worker.
+PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", not env_str("DATABASE_URL"))
 
 # --- realtime (dashboards over websockets) -----------------------------------------------------
 REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access")  # who may listen to what

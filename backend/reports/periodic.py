@@ -1,0 +1,99 @@
+"""Periodic work over database rows: deadlines passing, resolved reports nobody rated, old keys.
+
+One pass is a handful of short transactions; several processes may run passes at the same time
+(several workers in production, or `serve` plus a stray `run_periodic_jobs`): each report is claimed
+with a conditional UPDATE (`lifecycle.report_mark_overdue`, `report_auto_close`), so exactly one
+process records an escalation or a closing, and nobody waits on a lock. Every pass writes a
+JobHeartbeat row, so operators can see the loop is alive.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from backend.core.models import JobHeartbeat
+from backend.reports import lifecycle
+from backend.reports.models import Report, Status
+from backend.reports.services import idempotency_keys_purge
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "periodic"
+BATCH = 500
+HEARTBEAT_KEEP_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PassCounts:
+    overdue: int
+    auto_closed: int
+    idempotency_keys_purged: int
+
+
+def overdue_mark_all(*, now: datetime) -> int:
+    """Escalate every open report whose deadline passed and that nobody escalated yet."""
+    due = (
+        Report.objects.filter(
+            overdue_notified_at__isnull=True, due_at__lt=now, status__in=lifecycle.OPEN_STATUSES
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    return sum(lifecycle.report_mark_overdue(report_id=pk, now=now) for pk in list(due))
+
+
+def resolved_auto_close_all(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.AUTO_CLOSE_DAYS)
+    stale = (
+        Report.objects.filter(status=Status.RESOLVED, rating_stars__isnull=True, resolved_at__lte=cutoff)
+        .order_by("resolved_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    return sum(lifecycle.report_auto_close(report_id=pk, now=now) for pk in list(stale))
+
+
+def run_pass(*, now: datetime | None = None) -> PassCounts:
+    now = now or timezone.now()
+    counts = PassCounts(
+        overdue=overdue_mark_all(now=now),
+        auto_closed=resolved_auto_close_all(now=now),
+        idempotency_keys_purged=idempotency_keys_purge(now=now),
+    )
+    JobHeartbeat.objects.create(name=JOB_NAME, host=socket.gethostname()[:120], detail=asdict(counts))
+    JobHeartbeat.objects.filter(name=JOB_NAME, beat_at__lt=now - timedelta(days=HEARTBEAT_KEEP_DAYS)).delete()
+    return counts
+
+
+def run_forever(*, interval: float | None = None, stop: threading.Event | None = None) -> None:
+    """Pass after pass until `stop` is set. A failing pass is logged and the loop goes on."""
+    stop = stop or threading.Event()
+    wait = settings.PERIODIC_INTERVAL_SECONDS if interval is None else interval
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            counts = run_pass()
+            if counts.overdue or counts.auto_closed:
+                logger.info("periodic pass: %s", asdict(counts))
+        except Exception:
+            logger.exception("periodic pass failed; trying again in %ss", wait)
+        finally:
+            close_old_connections()
+        stop.wait(wait)
+
+
+def start_in_thread(*, interval: float | None = None) -> tuple[threading.Thread, threading.Event]:
+    """The embedded default runs the loop inside the server process, in a daemon thread."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_forever, kwargs={"interval": interval, "stop": stop}, name="periodic-jobs", daemon=True
+    )
+    thread.start()
+    return thread, stop
