@@ -307,6 +307,8 @@ HUE_RULES: list[Rule] = [
     (r"\bnhỉ\b", ["hỉ"], True),
     (r"\blàm\b(?! ơn)", ["mần", "làm"], True),
     (r"\bthật\b", ["thiệt"], False),
+    (r"\brất ((?:\w+ )?\w+)(?=[,.!?]|$)", [r"\1 dữ lắm", r"\1 dễ sợ", r"rất \1"], True),
+    (r"\bhả\b", ["hè"], True),
     (r"\bgần đây\b", ["dạo ni", "gần ni"], True),
     (r"\bở đây\b", ["ở ni", "ở đây"], True),
     (r"\b(khi|lúc|nhà|chỗ|hôm|ngày|người) nào\b", [r"\1 mô"], True),
