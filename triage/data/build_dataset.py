@@ -485,7 +485,12 @@ def _hue_tail(text: str, rng: random.Random, urgency: str) -> str:
 
 def _hue(text: str, rng: random.Random, urgency: str) -> str | None:
     out, _, sig = apply_rules(text, HUE_RULES, rng, prob=0.9)
-    out = re.sub(r"\bvào\b", "vô", out) if rng.random() < 0.7 else out
+    if rng.random() < 0.7:  # "vào nhà" -> "vô nhà", but keep the temporal "vào buổi tối"
+        out = re.sub(
+            r"\bvào\b(?! (buổi|lúc|ngày|tháng|năm|giờ|mùa|tối|sáng|chiều|đêm|trưa|dịp|thứ|khoảng|những|cuối|đầu))",
+            "vô",
+            out,
+        )
     if sig == 0 or rng.random() < 0.25:
         out = _hue_tail(out, rng, urgency)
     if out == text:
