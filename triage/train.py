@@ -157,34 +157,21 @@ def _vectorizers(config: TrainingConfig) -> tuple[TfidfVectorizer, TfidfVectoriz
     )
 
 
-def _fit_head(
-    features: Any,
-    labels: Sequence[str],
-    groups: Sequence[str],
-    c_value: float,
-    config: TrainingConfig,
-    seed: int,
-) -> Head:
-    if config.estimator == "logreg":
-        classifier = LogisticRegression(C=c_value, max_iter=3000, class_weight=config.class_weight)
-        classifier.fit(features, labels)
-        n_labels = len(classifier.classes_)
-        return Head(
-            labels=tuple(str(label) for label in classifier.classes_),
-            weights=np.ascontiguousarray(classifier.coef_.T, dtype=np.float32),
-            bias=np.asarray(classifier.intercept_, dtype=np.float32),
-            calibration="softmax",
-            sigmoid_a=np.zeros(n_labels, dtype=np.float32),
-            sigmoid_b=np.zeros(n_labels, dtype=np.float32),
-        )
-    # Calibrate on grouped folds: near-duplicate variants in both halves would make it overconfident.
-    folds = list(
-        StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, labels, groups)
+def head_from_logistic_regression(classifier: LogisticRegression) -> Head:
+    """The arrays of a fitted multinomial logistic regression."""
+    n_labels = len(classifier.classes_)
+    return Head(
+        labels=tuple(str(label) for label in classifier.classes_),
+        weights=np.ascontiguousarray(classifier.coef_.T, dtype=np.float32),
+        bias=np.asarray(classifier.intercept_, dtype=np.float32),
+        calibration="softmax",
+        sigmoid_a=np.zeros(n_labels, dtype=np.float32),
+        sigmoid_b=np.zeros(n_labels, dtype=np.float32),
     )
-    calibrated = CalibratedClassifierCV(
-        LinearSVC(C=c_value, class_weight=config.class_weight), method="sigmoid", cv=folds, ensemble=False
-    )
-    calibrated.fit(features, labels)
+
+
+def head_from_calibrated_svm(calibrated: CalibratedClassifierCV) -> Head:
+    """The arrays of a fitted ``CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)``."""
     inner = calibrated.calibrated_classifiers_[0]
     svm = inner.estimator
     return Head(
@@ -195,6 +182,27 @@ def _fit_head(
         sigmoid_a=np.asarray([c.a_ for c in inner.calibrators], dtype=np.float32),
         sigmoid_b=np.asarray([c.b_ for c in inner.calibrators], dtype=np.float32),
     )
+
+
+def _fit_head(
+    features: Any,
+    labels: Sequence[str],
+    groups: Sequence[str],
+    c_value: float,
+    config: TrainingConfig,
+    seed: int,
+) -> Head:
+    if config.estimator == "logreg":
+        classifier = LogisticRegression(C=c_value, max_iter=3000, class_weight=config.class_weight)
+        return head_from_logistic_regression(classifier.fit(features, labels))
+    # Calibrate on grouped folds: near-duplicate variants in both halves would make it overconfident.
+    folds = list(
+        StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, labels, groups)
+    )
+    calibrated = CalibratedClassifierCV(
+        LinearSVC(C=c_value, class_weight=config.class_weight), method="sigmoid", cv=folds, ensemble=False
+    )
+    return head_from_calibrated_svm(calibrated.fit(features, labels))
 
 
 def fit_model(

@@ -14,7 +14,10 @@ from triage.normalize import normalize, normalize_text, strip_diacritics
         ("Đường bị ngập", "duong bi ngap"),
         ("ĐƯỜNG BỊ NGẬP", "đường bị ngập"),
         # composed vs decomposed Unicode (phones send both)
-        (unicodedata.normalize("NFD", "Cây đổ chắn đường"), unicodedata.normalize("NFC", "Cây đổ chắn đường")),
+        (
+            unicodedata.normalize("NFD", "Cây đổ chắn đường"),
+            unicodedata.normalize("NFC", "Cây đổ chắn đường"),
+        ),
         # teencode and abbreviations
         ("ko đi dc", "không đi được"),
         ("k đi đc", "không đi được"),

@@ -1,0 +1,33 @@
+"""Fixtures for the triage tests: a tiny labelled set and a model trained on it (once per session)."""
+
+from pathlib import Path
+
+import pytest
+
+import triage
+from triage.train import LabelledReport, TrainingOutcome, read_reports, train
+
+FIXTURE_CSV = Path(__file__).with_name("fixture_reports.csv")
+
+
+@pytest.fixture(scope="session")
+def fixture_rows() -> list[LabelledReport]:
+    return read_reports(FIXTURE_CSV)
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, fixture_rows) -> TrainingOutcome:
+    """A model version trained on the fixture in its own models directory (not active)."""
+    root = tmp_path_factory.mktemp("models")
+    return train(fixture_rows, seed=7, progress=False, root=root, version="2026.01.01-1")
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch) -> Path:
+    """An empty models directory used by the process-wide model; forgotten after the test."""
+    root = tmp_path / "models"
+    root.mkdir()
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(root))
+    triage.reset_model()
+    yield root
+    triage.reset_model()

@@ -1,0 +1,156 @@
+"""The public surface: classify() with the committed model, without any model, thresholds, threads."""
+
+import shutil
+import threading
+
+import pytest
+
+import triage
+from triage import TriageResult, artifacts
+from triage.predict import DEFAULT_REVIEW_THRESHOLD
+
+
+def test_without_a_model_everything_goes_to_review(models_dir):
+    # Given an empty models directory / When a plain report is classified
+    result = triage.classify("Rác chưa được thu gom ba ngày")
+
+    # Then it still works: "other", normal, no confidence, human review
+    assert result == TriageResult(
+        category="other",
+        urgency="normal",
+        confidence=0.0,
+        category_scores={},
+        urgency_scores={},
+        model_version=None,
+        rules_fired=(),
+        needs_review=True,
+        alert=False,
+    )
+    assert triage.model_version() is None
+
+
+def test_without_a_model_the_safety_rules_still_decide_urgency_and_hint_the_category(models_dir):
+    result = triage.classify("day dien bi dut roi xuong duong")
+
+    assert (result.category, result.urgency, result.confidence) == ("power_supply", "critical", 0.0)
+    assert result.rules_fired == ("downed_wire",)
+    assert result.needs_review is True
+    assert result.alert is True
+
+
+def test_get_model_says_why_there_is_no_model(models_dir):
+    with pytest.raises(triage.ModelLoadError, match="no active triage model"):
+        triage.get_model()
+
+
+def test_a_tampered_active_model_falls_back_to_review(models_dir, trained):
+    # Given an active version whose model file was changed after training
+    shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
+    with (models_dir / trained.version / "model.npz").open("ab") as handle:
+        handle.write(b"x")
+
+    # When a report is classified / Then the model is refused and the report goes to review
+    result = triage.classify("Đèn đường hỏng")
+    assert (result.model_version, result.confidence, result.needs_review) == (None, 0.0, True)
+    with pytest.raises(triage.ModelLoadError, match="sha256"):
+        triage.get_model()
+
+
+def test_model_is_loaded_once_and_shared_by_threads(models_dir, trained):
+    shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
+    seen = []
+
+    threads = [threading.Thread(target=lambda: seen.append(triage.get_model())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(seen) == 8
+    assert all(model is seen[0] for model in seen)
+    assert triage.model_version() == trained.version
+
+
+def test_load_model_refuses_a_path_outside_the_models_directory(models_dir, trained):
+    with pytest.raises(triage.ModelLoadError, match="directly inside"):
+        triage.load_model(trained.path)  # the session's model lives in another directory
+
+
+def test_review_threshold_comes_from_the_argument_or_the_environment(models_dir, trained, monkeypatch):
+    shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
+    text = "Mất nước máy từ sáng"
+    confidence = triage.classify(text).confidence
+    assert 0.0 < confidence < 1.0
+
+    assert triage.classify(text, review_threshold=0.0).needs_review is False
+    assert triage.classify(text, review_threshold=1.0).needs_review is True
+    monkeypatch.setenv("TRIAGE_REVIEW_THRESHOLD", "0")
+    assert triage.classify(text).needs_review is False
+    monkeypatch.setenv("TRIAGE_REVIEW_THRESHOLD", "lots")
+    with pytest.raises(ValueError, match="TRIAGE_REVIEW_THRESHOLD='lots' is not a number"):
+        triage.classify(text)
+
+
+def test_critical_reports_always_need_review_and_alert(models_dir, trained):
+    shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
+
+    result = triage.classify("Nhà đang cháy lớn", review_threshold=0.0)
+
+    assert (result.urgency, result.needs_review, result.alert) == ("critical", True, True)
+    assert "fire" in result.rules_fired
+
+
+def test_batch_equals_one_by_one(models_dir, trained):
+    shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
+    texts = ["Đèn đường hỏng", "rac thai boc mui", "", "A live wire fell on the road"]
+
+    assert triage.classify_batch(texts) == [triage.classify(text) for text in texts]
+
+
+# --- the committed model (ml_models/triage/ACTIVE) on a handful of clear reports ---
+
+COMMITTED = artifacts.models_root()
+
+
+@pytest.fixture
+def committed_model(monkeypatch):
+    if artifacts.active_version(COMMITTED) is None:
+        pytest.fail("no committed model: ml_models/triage/ACTIVE is missing")
+    monkeypatch.delenv("TRIAGE_MODELS_DIR", raising=False)
+    monkeypatch.delenv("TRIAGE_REVIEW_THRESHOLD", raising=False)
+    triage.reset_model()
+    yield triage.get_model()
+    triage.reset_model()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "urgency"),
+    [
+        ("Dây điện bị đứt rơi xuống đường Lê Lợi, rất nguy hiểm", "power_supply", "critical"),
+        ("day dien bi dut roi xuong duong le loi rat nguy hiem", "power_supply", "critical"),
+        ("Rác thải chất đống mấy ngày không ai thu gom, bốc mùi hôi thối", "environment", None),
+        ("Đèn đường ở kiệt 12 Nguyễn Trãi không sáng cả tuần nay", "street_lighting", None),
+        ("Hát karaoke ầm ĩ đến 1 giờ sáng không ngủ được", "noise", None),
+        ("Mất nước máy từ sáng tới chừ chưa có lại", "water_supply", None),
+        ("The street lights on Hung Vuong have been out for a week", "street_lighting", None),
+        ("Nhà dân đang cháy lớn, có người mắc kẹt bên trong", None, "critical"),
+    ],
+)
+def test_committed_model_on_clear_reports(committed_model, text, category, urgency):
+    result = triage.classify(text)
+
+    assert result.model_version == committed_model.version
+    if category is not None:
+        assert result.category == category
+    if urgency is not None:
+        assert result.urgency == urgency
+    assert sum(result.category_scores.values()) == pytest.approx(1.0, abs=1e-3)
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.needs_review == (
+        result.confidence < DEFAULT_REVIEW_THRESHOLD or result.urgency == "critical"
+    )

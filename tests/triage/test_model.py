@@ -1,0 +1,94 @@
+"""The array-only model computes exactly what the scikit-learn objects it was exported from compute."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from triage.model import TriageModel, char_ngrams, word_ngrams
+from triage.normalize import normalize
+from triage.train import head_from_calibrated_svm, head_from_logistic_regression
+
+
+def _fitted(rows):
+    texts = [normalize(row.text) for row in rows]
+    char = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, lowercase=False).fit(texts)
+    word = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=2, lowercase=False).fit(texts)
+    reference = sp.hstack([char.transform(texts), word.transform(texts)], format="csr")
+    return texts, char, word, reference
+
+
+def _model(char, word, category, urgency) -> TriageModel:
+    return TriageModel(
+        char_vocabulary=dict(char.vocabulary_),
+        char_idf=char.idf_.astype(np.float32),
+        word_vocabulary=dict(word.vocabulary_),
+        word_idf=word.idf_.astype(np.float32),
+        category=category,
+        urgency=urgency,
+        critical_probability=0.35,
+    )
+
+
+def test_features_equal_scikit_learn_tfidf(fixture_rows):
+    # Given vectorizers fitted by scikit-learn
+    texts, char, word, reference = _fitted(fixture_rows)
+    labels = [row.category for row in fixture_rows]
+    head = head_from_logistic_regression(LogisticRegression(max_iter=500).fit(reference, labels))
+
+    # When the exported model computes the features itself
+    features = _model(char, word, head, head).features(texts + ["", "tu moi hoan toan xyz"])
+
+    # Then they are scikit-learn's, also for an empty text and unknown words
+    extra = sp.hstack(
+        [char.transform(["", "tu moi hoan toan xyz"]), word.transform(["", "tu moi hoan toan xyz"])]
+    )
+    expected = sp.vstack([reference, extra]).toarray()
+    np.testing.assert_allclose(features.toarray(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_logistic_regression_probabilities_equal_predict_proba(fixture_rows):
+    texts, char, word, reference = _fitted(fixture_rows)
+    classifier = LogisticRegression(C=10.0, max_iter=1000).fit(
+        reference, [row.category for row in fixture_rows]
+    )
+    head = head_from_logistic_regression(classifier)
+
+    probabilities = head.probabilities(_model(char, word, head, head).features(texts))
+
+    np.testing.assert_allclose(probabilities, classifier.predict_proba(reference), rtol=1e-4, atol=1e-5)
+
+
+def test_calibrated_svm_probabilities_equal_predict_proba(fixture_rows):
+    texts, char, word, reference = _fitted(fixture_rows)
+    calibrated = CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=3, ensemble=False)
+    calibrated.fit(reference, [row.urgency for row in fixture_rows])
+    head = head_from_calibrated_svm(calibrated)
+
+    probabilities = head.probabilities(_model(char, word, head, head).features(texts))
+
+    np.testing.assert_allclose(probabilities, calibrated.predict_proba(reference), rtol=1e-4, atol=1e-5)
+
+
+def test_arrays_round_trip(trained):
+    # Given a trained model / When exported to arrays and rebuilt / Then it predicts the same
+    rebuilt = TriageModel.from_arrays(trained.model.to_arrays())
+    texts = [normalize("Dây điện bị đứt"), normalize("rac thai boc mui")]
+
+    for before, after in zip(trained.model.predict_proba(texts), rebuilt.predict_proba(texts), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert rebuilt.category.labels == trained.model.category.labels
+    assert rebuilt.critical_probability == trained.model.critical_probability
+
+
+def test_critical_is_chosen_above_its_own_threshold(trained):
+    labels = trained.model.urgency.labels
+    row = np.zeros((1, len(labels)))
+    row[0, labels.index("normal")] = 0.6
+    row[0, labels.index("critical")] = 0.4
+
+    assert trained.model.decide_urgency(row) == ["critical"]  # 0.4 >= 0.35
+    row[0, labels.index("normal")], row[0, labels.index("critical")] = 0.7, 0.3
+    assert trained.model.decide_urgency(row) == ["normal"]

@@ -1,0 +1,136 @@
+"""Training: deterministic, grouped split, feedback loop and promotion."""
+
+import dataclasses
+import json
+import shutil
+
+import pytest
+
+from triage import artifacts
+from triage.cli import main
+from triage.train import held_out_split, promote_if_not_worse, train
+
+
+def _without_run_details(metrics):
+    metrics = json.loads(json.dumps(metrics))
+    metrics.pop("model_version")
+    metrics["training"].pop("seconds")
+    return metrics
+
+
+def test_same_data_and_seed_give_the_same_model_and_metrics(fixture_rows, trained, tmp_path):
+    # Given the session's model, trained on the fixture with seed 7 / When trained again the same way
+    again = train(fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-2")
+
+    # Then metrics and even the model file's bytes are identical
+    assert _without_run_details(again.metrics) == _without_run_details(trained.metrics)
+    manifests = [json.loads((o.path / "manifest.json").read_text()) for o in (trained, again)]
+    assert manifests[0]["model_sha256"] == manifests[1]["model_sha256"]
+
+
+def _active_copy(trained, root):
+    """The session's trained version copied into ``root`` and made active there."""
+    shutil.copytree(trained.path, root / trained.version)
+    outcome = dataclasses.replace(trained, path=root / trained.version)
+    assert promote_if_not_worse(outcome, root=root, out=lambda line: None) is True
+    return outcome
+
+
+def test_split_keeps_groups_together_and_is_reproducible(fixture_rows):
+    train_index, test_index = held_out_split(fixture_rows, seed=42)
+
+    train_groups = {fixture_rows[i].group for i in train_index}
+    test_groups = {fixture_rows[i].group for i in test_index}
+    assert train_groups.isdisjoint(test_groups)
+    assert len(train_index) + len(test_index) == len(fixture_rows)
+    again = held_out_split(fixture_rows, seed=42)
+    assert (again[0] == train_index).all() and (again[1] == test_index).all()
+
+
+def test_metrics_hold_the_agreed_figures(trained):
+    held = trained.metrics["held_out"]
+
+    assert set(held["category"]["per_class"]["power_supply"]) == {"precision", "recall", "f1", "support"}
+    assert len(held["category"]["confusion_matrix"]["matrix"]) == 15
+    assert held["urgency"]["confusion_matrix"]["labels"] == ["low", "normal", "high", "critical"]
+    assert set(held["critical"]) >= {"recall", "recall_model_only", "precision", "support"}
+    assert set(held["by_accents"]) == {"accented", "unaccented", "accuracy_gap"}
+    assert trained.metrics["data_hash"] and trained.metrics["libraries"]["scikit-learn"]
+    on_disk = json.loads((trained.path / "metrics.json").read_text())
+    assert on_disk["held_out"] == held
+
+
+def test_first_model_is_promoted(trained, tmp_path):
+    shutil.copytree(trained.path, tmp_path / trained.version)
+    outcome = dataclasses.replace(trained, path=tmp_path / trained.version)
+    printed = []
+
+    assert promote_if_not_worse(outcome, root=tmp_path, out=printed.append) is True
+    assert artifacts.active_version(tmp_path) == trained.version
+    assert printed == [f"no active model: {trained.version} becomes active"]
+
+
+def test_a_worse_model_is_not_promoted_and_the_comparison_is_printed(fixture_rows, trained, tmp_path):
+    # Given an active model
+    good = _active_copy(trained, tmp_path)
+    # and a retrained one fed with wrong "corrections" (every report labelled other/low, three times)
+    wrong = [
+        {"text": row.text, "category": "other", "urgency": "low"} for row in fixture_rows for _ in range(3)
+    ]
+    bad = train(fixture_rows, seed=7, extra_examples=wrong, progress=False, root=tmp_path)
+    printed = []
+
+    # When promotion is attempted
+    promoted = promote_if_not_worse(bad, root=tmp_path, out=printed.append)
+
+    # Then the active model stays, and both were compared on the same held-out reports
+    assert promoted is False
+    assert artifacts.active_version(tmp_path) == good.version
+    assert printed[0] == f"held-out split of {len(bad.held_out)} reports (seed 7):"
+    assert printed[1].split() == ["metric", good.version, bad.version]
+    assert printed[-1].startswith(f"not promoted: {bad.version} is worse on category_macro_f1")
+
+
+def test_cli_trains_with_feedback_from_a_wrapper(fixture_rows, tmp_path):
+    # Given the fixture as data and one correction passed in by a caller (e.g. the Django command)
+    from tests.triage.conftest import FIXTURE_CSV
+
+    printed = []
+    feedback = [{"text": "Nắp cống bị vỡ ở kiệt 9", "category": "drainage_flooding", "urgency": "high"}]
+
+    status = main(
+        [
+            "--models-dir",
+            str(tmp_path),
+            "train",
+            "--data",
+            str(FIXTURE_CSV),
+            "--seed",
+            "5",
+            "--no-external",
+            "--quiet",
+        ],
+        extra_examples=feedback,
+        out=printed.append,
+    )
+
+    assert status == 0
+    version = artifacts.active_version(tmp_path)
+    metrics = json.loads((tmp_path / version / "metrics.json").read_text())
+    assert metrics["training"]["extra_examples"] == 1  # trained on ...
+    assert metrics["training"]["train_rows"] + metrics["training"]["held_out_rows"] == len(
+        fixture_rows
+    )  # never held out
+    assert metrics["training"]["seed"] == 5
+    assert printed[0].startswith(f"model {version}, held-out split")
+
+
+def test_unknown_labels_are_refused(fixture_rows, tmp_path):
+    with pytest.raises(ValueError, match="unknown category 'potholes'"):
+        train(
+            fixture_rows,
+            extra_examples=[{"text": "x", "category": "potholes", "urgency": "low"}],
+            progress=False,
+            root=tmp_path,
+        )
+    assert list(tmp_path.iterdir()) == []  # nothing written
