@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_ensure
+from backend.reports.models import Report
 from backend.reports.services import ReportInput, report_submit
 from routing.models import Agency, Area, Category
 
@@ -100,4 +101,95 @@ def demo_reports_ensure() -> int:
             idempotency_key=f"demo-seed-{index}",
         )
         created += outcome.created
+    demo_lifecycle_ensure()
     return created
+
+
+# --- the lifecycle: some demo reports moved along, so every state can be seen ---------------------
+# (index in DEMO_REPORTS, steps). Steps run through the real lifecycle services, as the operator, the
+# agency's staff and the reporter would. `confirm` is the operator confirming the triage (which also
+# routes it to an agency); `merge:N` joins demo report N.
+DEMO_STORIES: list[tuple[int, list[str]]] = [
+    (0, ["confirm", "accept", "progress:Đã khảo sát, sẽ vá trong ngày", "resolve:Đã vá ổ gà bằng bê tông nhựa",
+         "rate:5:Xử lý rất nhanh, cảm ơn!"]),
+    (1, ["confirm", "accept", "progress:Đã điều xe thu gom rác"]),
+    (2, ["confirm", "accept"]),
+    (3, ["confirm", "accept", "progress:Đang thay bộ điều khiển chiếu sáng"]),
+    (10, ["merge:3"]),
+    (5, ["confirm", "accept", "resolve:Đã chằng chống cây", "reopen:Cây vẫn còn nghiêng, chưa cắt tỉa"]),
+    (6, ["confirm", "return:Sự cố do đường ống nội bộ khu dân cư, không thuộc mạng lưới của công ty"]),
+    (7, ["confirm"]),
+    (8, ["note:Đã liên hệ UBND phường Thuận Hóa, chờ xác minh"]),
+    (9, ["confirm", "accept", "resolve:Đã đăng cải chính trên cổng thông tin", "rate:4:"]),
+    (12, ["confirm", "accept", "progress:Đã rào chắn tạm", "resolve:Đã lắp nắp cống mới"]),
+    (15, ["confirm", "accept", "resolve:Đã sửa tủ điều khiển đèn tín hiệu"]),
+    (19, ["confirm", "accept"]),
+    (24, ["reject:Câu hỏi về thủ tục, không phải phản ánh; đã hướng dẫn gọi tổng đài 1022"]),
+    (25, ["confirm", "accept", "progress:CSGT đã có mặt, phân luồng giao thông"]),
+    (28, ["confirm", "accept", "resolve:Đã nhắc nhở chủ vật nuôi", "rate:2:Chưa triệt để, chó vẫn thả rông"]),
+]
+
+
+def _demo_report(index: int) -> Report | None:
+    from backend.reports.models import IdempotencyKey
+
+    key = IdempotencyKey.objects.filter(key=f"demo-seed-{index}").select_related("report").first()
+    return key.report if key else None
+
+
+def _demo_step(report: Report, step: str, operator: User) -> None:
+    from backend.reports import lifecycle
+
+    action, _, rest = step.partition(":")
+    report.refresh_from_db()
+    staff = None
+    if report.agency is not None:
+        staff = user_ensure(username=f"staff-{report.agency.code}", role=Role.AGENCY, agency_code=report.agency.code)
+    if action == "confirm":
+        category = report.category or report.category_hint or Category.objects.get(code="other")
+        lifecycle.report_triage_confirm(
+            actor=operator, report_id=report.pk, category=category, urgency=report.urgency or "normal"
+        )
+    elif action == "note":
+        lifecycle.report_note_add(actor=operator, report_id=report.pk, note=rest)
+    elif action == "reject":
+        lifecycle.report_reject(actor=operator, report_id=report.pk, reason=rest)
+    elif action == "merge":
+        target = _demo_report(int(rest))
+        if target is not None:
+            lifecycle.report_merge(actor=operator, report_id=report.pk, into_id=target.pk)
+    elif action in {"accept", "progress", "resolve", "return"} and staff is not None:
+        if action == "accept":
+            lifecycle.ticket_accept(actor=staff, report_id=report.pk)
+        elif action == "progress":
+            lifecycle.ticket_progress(actor=staff, report_id=report.pk, note=rest)
+        elif action == "resolve":
+            lifecycle.ticket_resolve(actor=staff, report_id=report.pk, note=rest)
+        else:
+            lifecycle.ticket_return(actor=staff, report_id=report.pk, reason=rest)
+    elif action == "rate":
+        stars, _, comment = rest.partition(":")
+        lifecycle.report_rate(actor=report.reporter, report_id=report.pk, stars=int(stars), comment=comment)
+    elif action == "reopen":
+        lifecycle.report_reopen(actor=report.reporter, report_id=report.pk, reason=rest)
+
+
+def demo_lifecycle_ensure() -> int:
+    """Move the demo stories along once; a report anyone already acted on is left as it is."""
+    from backend.core.errors import ApiError
+    from backend.reports.models import ReportEvent
+
+    operator = user_ensure(username="operator", role=Role.OPERATOR)
+    intake_kinds = [ReportEvent.Kind.SUBMITTED, ReportEvent.Kind.TRIAGED, ReportEvent.Kind.ROUTED]
+    moved = 0
+    for index, steps in DEMO_STORIES:
+        report = _demo_report(index)
+        if report is None or report.events.exclude(kind__in=intake_kinds).exists():
+            continue
+        for step in steps:
+            try:
+                _demo_step(report, step, operator)
+            except ApiError:
+                break  # e.g. a merge target that is no longer open: the story ends there
+        moved += 1
+    return moved
