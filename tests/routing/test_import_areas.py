@@ -50,10 +50,13 @@ def test_first_import_creates_40_wards_and_a_second_run_changes_nothing(db):
     assert Area.objects.get(name="A Lưới 1").kind == "xa"
 
 
-def test_import_fills_the_reference_wards_without_duplicating_them(imported):
+def test_import_fills_the_reference_wards_and_routing_uses_the_polygons(imported):
     assert "40 features, 0 created, 40 updated" in imported
     assert Area.objects.count() == 40
     assert Area.objects.filter(geometry__isnull=False).count() == 40
+    assert len(runtime.tables().ward_index.wards) == 40
+    assert runtime.locate(*CITADEL) == "phu-xuan"
+    assert runtime.locate(*THUAN_AN_BEACH) == "thuan-an"
 
 
 def test_a_missing_file_is_a_clear_error(db, tmp_path):
@@ -61,28 +64,20 @@ def test_a_missing_file_is_a_clear_error(db, tmp_path):
         _import(tmp_path / "nope.geojson")
 
 
-def test_real_polygons_locate_the_citadel_and_thuan_an_beach(imported):
-    tables = runtime.tables()
-    assert len(tables.ward_index.wards) == 40
-    assert runtime.locate(*CITADEL) == "phu-xuan"
-    assert runtime.locate(*THUAN_AN_BEACH) == "thuan-an"
-
-
-@pytest.mark.parametrize(("point", "ward"), [(CITADEL, "phu-xuan"), (THUAN_AN_BEACH, "thuan-an")])
-def test_reports_submitted_through_the_api_land_in_the_right_ward(imported, citizen_client, operator_client, point,
-                                                                   ward):
-    # given a report submitted at the point
-    response = citizen_client.post(
-        "/api/v1/reports/",
-        {"description": "Cây đổ chắn ngang đường", "latitude": str(point[0]), "longitude": str(point[1])},
-        format="multipart",
-    )
-    assert response.status_code == 201
-    assert response.json()["area"] == ward
-    # when the operator confirms the triage, routing runs again on the same polygons
-    routed = operator_client.post(
-        f"/api/v1/ops/reports/{response.json()['id']}/triage/", {"category": "trees_parks", "urgency": "high"},
-        format="json",
-    ).json()
-    assert (routed["area"], routed["agency"]) == (ward, "hepco")
-    assert routed["area_name"]["en"] in {"Phú Xuân", "Thuận An"}
+def test_reports_submitted_through_the_api_land_in_the_right_ward(imported, citizen_client, operator_client):
+    for point, ward in [(CITADEL, "phu-xuan"), (THUAN_AN_BEACH, "thuan-an")]:
+        # given a report submitted at the point
+        response = citizen_client.post(
+            "/api/v1/reports/",
+            {"description": "Cây đổ chắn ngang đường", "latitude": str(point[0]), "longitude": str(point[1])},
+            format="multipart",
+        )
+        assert response.status_code == 201
+        assert response.json()["area"] == ward
+        # when the operator confirms the triage, routing runs again on the same polygons
+        routed = operator_client.post(
+            f"/api/v1/ops/reports/{response.json()['id']}/triage/", {"category": "trees_parks", "urgency": "high"},
+            format="json",
+        ).json()
+        assert (routed["area"], routed["agency"]) == (ward, "hepco")
+        assert routed["area_name"]["en"] in {"Phú Xuân", "Thuận An"}
