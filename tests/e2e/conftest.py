@@ -6,89 +6,15 @@ Without Chromium they skip locally; with CI=true a missing browser is a failure.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GEOJSON = ROOT.parent / "shared" / "data" / "geo" / "hue_wards_communes_2025.geojson"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PASSWORD = "e2e-Passw0rd!"
+from tests.e2e._live import CHROMIUM, CHROMIUM_ARGS, LiveServer, login, running_e2e_server
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    env: dict[str, str]
-    citizen_token: str
-    operator_token: str
-
-    def manage(self, *args: str) -> str:
-        return subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT, check=True,
-            capture_output=True, text=True,
-        ).stdout
-
-    def request(self, method: str, path: str, *, token: str, body: dict[str, Any] | None = None,
-                multipart: dict[str, str] | None = None) -> dict[str, Any]:
-        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
-        data = None
-        if multipart is not None:
-            boundary = uuid.uuid4().hex
-            parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in multipart.items()
-            ]
-            data = ("".join(parts) + f"--{boundary}--\r\n").encode()
-            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        elif body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as res:
-                return json.loads(res.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise AssertionError(f"{method} {path} -> {exc.code}: {exc.read()[:500]!r}") from exc
-
-    def submit(self, description: str, lat: float = 16.4698, lon: float = 107.5786) -> dict[str, Any]:
-        return self.request(
-            "POST", "/api/v1/reports/", token=self.citizen_token,
-            multipart={"description": description, "latitude": str(lat), "longitude": str(lon)},
-        )
-
-
-def _staff_script() -> str:
-    return (
-        "from backend.accounts.services import user_ensure\n"
-        "for name, role, agency in [('ops-e2e', 'operator', None), ('huewaco-e2e', 'agency', 'huewaco'),"
-        " ('hepco-e2e', 'agency', 'hepco')]:\n"
-        "    u = user_ensure(username=name, role=role, agency_code=agency)\n"
-        f"    u.set_password({PASSWORD!r}); u.first_name = name.split('-')[0].upper(); u.save()\n"
-    )
+__all__ = ["login"]
 
 
 @pytest.fixture(scope="session")
@@ -102,40 +28,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def e2e_server(chromium_path) -> Iterator[LiveServer]:
-    with tempfile.TemporaryDirectory() as var:
-        env = {
-            **os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "LOG_LEVEL": "WARNING",
-            "REALTIME_HEARTBEAT_SECONDS": "2",
-        }
-        env.pop("DATABASE_URL", None)  # a throwaway SQLite file, whatever the surrounding run uses
-        server = LiveServer(url="", env=env, citizen_token="", operator_token="")
-        server.manage("migrate", "-v0")
-        server.manage("load_reference_data")
-        if GEOJSON.exists():
-            server.manage("import_areas", str(GEOJSON))
-        server.manage("shell", "-c", _staff_script())
-        server.citizen_token = server.manage("issue_token", "+84905777111", "--role", "citizen").split()[-1]
-        server.operator_token = server.manage("issue_token", "ops-e2e", "--role", "operator").split()[-1]
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log", "--lifespan", "off"],
-            env=env, cwd=ROOT,
-        )
-        server.url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"{server.url}/api/v1/health/", timeout=1)
-                    break
-                except Exception:
-                    if proc.poll() is not None:
-                        raise RuntimeError("server exited") from None
-                    time.sleep(0.05)
-            yield server
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with running_e2e_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -146,16 +40,3 @@ def browser(chromium_path):
         instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
-
-
-def login(browser, server: LiveServer, username: str, page_path: str, *, lang: str = "vi"):
-    context = browser.new_context(viewport={"width": 1500, "height": 950}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    page = context.new_page()
-    page.add_init_script(f"localStorage.setItem('hue.lang', '{lang}')")
-    page.goto(f"{server.url}{page_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{page_path}")
-    page.wait_for_selector("#conn.conn-live", timeout=15_000)
-    return context, page

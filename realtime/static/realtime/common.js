@@ -16,7 +16,16 @@
     login_hint: ["Dành cho điều hành viên IOC và cán bộ đơn vị xử lý.", "For IOC operators and agency staff."],
     login_error: ["Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."],
     username: ["Tên đăng nhập", "Username"], password: ["Mật khẩu", "Password"], login: ["Đăng nhập", "Sign in"],
-    sound_on: ["🔔 Âm thanh bật", "🔔 Sound on"], sound_off: ["🔕 Âm thanh tắt", "🔕 Sound off"],
+    sound_on: ["Âm báo: bật", "Sound: on"], sound_off: ["Âm báo: tắt", "Sound: off"],
+    unassigned: ["Chưa giao", "Unassigned"], activity: ["Hoạt động gần đây", "Recent activity"],
+    zoom_city: ["Nội thành", "City centre"], zoom_all: ["Toàn tỉnh", "Whole city"],
+    ch_created: ["Phản ánh mới", "New report"], ch_triage_confirmed: ["Xác nhận phân loại", "Triage confirmed"],
+    ch_triage_override: ["Sửa phân loại", "Triage corrected"], ch_assigned: ["Chuyển đơn vị", "Assigned"],
+    ch_rejected: ["Từ chối", "Rejected"], ch_merged: ["Gộp", "Merged"], ch_me_too: ["Thêm người cùng phản ánh", "Me too"],
+    ch_note: ["Ghi chú nội bộ", "Internal note"], ch_accepted: ["Đơn vị tiếp nhận", "Accepted"],
+    ch_progress: ["Cập nhật tiến độ", "Progress"], ch_resolved: ["Đã xử lý", "Resolved"], ch_returned: ["Đơn vị trả lại", "Returned"],
+    ch_rated: ["Người dân đánh giá", "Rated"], ch_reopened: ["Mở lại", "Reopened"], ch_overdue: ["Quá hạn", "Overdue"],
+    ch_closed: ["Đã đóng", "Closed"],
     c_today: ["Mới hôm nay", "New today"], c_review: ["Chờ kiểm duyệt", "Awaiting review"],
     c_overdue: ["Quá hạn", "Overdue"], c_open: ["Đang mở", "Open"], c_agency: ["Theo đơn vị", "Per agency"],
     queue: ["Hàng đợi phản ánh", "Report queue"], only_review: ["Chỉ chờ duyệt", "Review only"],
@@ -26,7 +35,7 @@
     queue_empty: ["Chưa có phản ánh nào đang chờ.", "Nothing waiting."],
     map: ["Bản đồ 40 phường, xã", "Map of the 40 wards and communes"],
     u_critical: ["Khẩn cấp", "Critical"], u_high: ["Cao", "High"], u_normal: ["Bình thường", "Normal"], u_low: ["Thấp", "Low"],
-    confirm: ["Xác nhận", "Confirm"], override: ["Sửa phân loại", "Override"], assign: ["Chuyển", "Assign"],
+    confirm: ["Xác nhận", "Confirm"], override: ["Sửa", "Override"], assign: ["Chuyển", "Assign"],
     reject: ["Từ chối", "Reject"], merge: ["Gộp", "Merge"], cancel: ["Huỷ", "Cancel"], save: ["Lưu", "Save"],
     category: ["Lĩnh vực", "Category"], urgency: ["Mức độ khẩn", "Urgency"], agency: ["Đơn vị xử lý", "Agency"],
     reason: ["Lý do", "Reason"], merge_into: ["Gộp vào phản ánh số (ID)", "Merge into report (ID)"],
@@ -126,9 +135,14 @@
 
   function fmtTime(iso) {
     if (!iso) return "";
-    return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", {
-      timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit",
-    });
+    const parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", hour12: false })
+      .formatToParts(new Date(iso)).forEach((p) => { parts[p.type] = p.value; });
+    return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}`;
+  }
+
+  function fmtClock(iso) {
+    return new Date(iso).toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
   function esc(s) {
@@ -252,5 +266,5 @@
     return el ? JSON.parse(el.textContent) : {};
   }
 
-  window.HueRT = { t, nm, api, toast, countdown, fmtTime, esc, LiveSocket, initPage, initLangOnly, onLang: (fn) => listeners.push(fn), lang: () => lang, setConn };
+  window.HueRT = { t, nm, api, toast, countdown, fmtTime, fmtClock, esc, LiveSocket, initPage, initLangOnly, onLang: (fn) => listeners.push(fn), lang: () => lang, setConn };
 })();

@@ -1,7 +1,7 @@
 /* Operators' live dashboard: queue (critical and high first), map, counters, one-click triage. */
 (function () {
   "use strict";
-  const { t, nm, api, toast, countdown, fmtTime, esc, LiveSocket } = HueRT;
+  const { t, nm, api, toast, countdown, fmtTime, fmtClock, esc, LiveSocket } = HueRT;
   const config = HueRT.initPage();
 
   const OPEN = new Set(["submitted", "triaged", "needs_review", "assigned", "accepted", "in_progress", "returned", "reopened"]);
@@ -43,6 +43,12 @@
     return a.id - b.id;
   }
 
+  function agencyLabel(r) {
+    if (!r.agency) return "—";
+    const a = agencies.find((x) => x.code === r.agency);
+    return a && a.short_name ? a.short_name : nm(r.agency_name);
+  }
+
   /* ---------- queue ---------- */
   function rowHtml(r) {
     const conf = r.triage && r.triage.confidence != null ? Math.round(r.triage.confidence * 100) + "%" : "—";
@@ -58,13 +64,13 @@
       : `<span class="status">${esc(nm(r.status_name))}</span>`;
     return `
       <td><span class="urg urg-${esc(r.urgency || "none")}">${esc(nm(r.urgency_name))}</span></td>
-      <td class="report-cell"><div class="code">${esc(r.tracking_code)} <span class="muted">#${r.id} · ${esc(fmtTime(r.created_at))}</span> ${review}</div>
+      <td class="report-cell"><div class="code">${esc(r.tracking_code)} <span class="muted">#${r.id}</span> ${review}</div>
           <div class="desc" title="${esc(r.description)}">${esc(r.description)}</div>
-          <div class="muted small">${esc(nm(r.status_name))}${r.photos && r.photos.length ? " · " + r.photos.length + " " + esc(t("photos")) : ""}${reporter ? " · " + reporter : ""}</div></td>
+          <div class="muted small">${esc(fmtTime(r.created_at))} · ${esc(nm(r.status_name))}${r.photos && r.photos.length ? " · " + r.photos.length + " " + esc(t("photos")) : ""}${reporter ? " · " + reporter : ""}</div></td>
       <td>${esc(nm(r.category_name))}</td>
       <td class="num">${conf}</td>
       <td>${esc(r.area_name ? nm(r.area_name) : "—")}</td>
-      <td>${esc(r.agency_name ? nm(r.agency_name) : "—")}</td>
+      <td class="agency-cell" title="${esc(r.agency_name ? nm(r.agency_name) : "")}">${esc(agencyLabel(r))}</td>
       <td class="due ${cd.overdue ? "overdue" : cd.soon ? "soon" : ""}" data-due="${esc(r.due_at || "")}">${esc(cd.text)}</td>
       <td class="actions">${actions}</td>`;
   }
@@ -143,7 +149,7 @@
       open++;
       if (r.status === "needs_review") review++;
       if (isOverdue(r)) overdue++;
-      const key = r.agency_name ? nm(r.agency_name) : "—";
+      const key = r.agency ? agencyLabel(r) : t("unassigned");
       perAgency.set(key, (perAgency.get(key) || 0) + 1);
     }
     document.getElementById("c-today").textContent = newToday;
@@ -159,6 +165,23 @@
   const svg = document.getElementById("map");
   const NS = "http://www.w3.org/2000/svg";
   let project = null;
+  let fullBox = null, cityBox = null, zoom = 1;
+  const labelEls = [];
+
+  function setView(box) {
+    svg.setAttribute("viewBox", box.join(" "));
+    view = box;
+    zoom = fullBox[2] / box[2];
+    // Sizes in screen pixels whatever the zoom: user units per pixel = viewBox width / drawn width.
+    const unit = box[2] / (svg.clientWidth || 480);
+    svg.style.setProperty("--label-size", (10.5 * unit).toFixed(3) + "px");
+    svg.style.setProperty("--pt-stroke", (1.5 * unit).toFixed(3) + "px");
+    pointR = 5.5 * unit;
+    labelEls.forEach(({ el, width }) => { el.style.display = width / unit > 60 ? "" : "none"; });
+    points.forEach((c) => c.setAttribute("r", pointR.toFixed(3)));
+  }
+  let view = null, pointR = 6;
+  window.addEventListener("resize", () => { if (view) setView(view); });
 
   async function drawMap() {
     const geo = await api("GET", "/dashboard/wards.geojson");
@@ -177,12 +200,19 @@
     const W = 1000, pad = 12;
     const scale = (W - 2 * pad) / (maxX - minX);
     const H = Math.ceil((maxY - minY) * scale + 2 * pad);
-    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    fullBox = [0, 0, W, H];
     project = (lon, lat) => { const [x, y] = raw(lon, lat); return [pad + (x - minX) * scale, pad + (y - minY) * scale]; };
     const wards = document.getElementById("map-wards"), labels = document.getElementById("map-labels");
     const tip = document.getElementById("map-tip");
+    let cx0 = Infinity, cy0 = Infinity, cx1 = -Infinity, cy1 = -Infinity;
     geo.features.forEach((f) => {
+      let bw = 0;
       if (f.geometry) {
+        let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+        eachCoord(f.geometry, (lon, lat) => { const [x, y] = project(lon, lat); x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); });
+        bw = x1 - x0;
+        const [clon, clat] = f.properties.centre;
+        if (Math.abs(clat - 16.4637) < 0.075 && Math.abs(clon - 107.5909) < 0.09) { cx0 = Math.min(cx0, x0); cx1 = Math.max(cx1, x1); cy0 = Math.min(cy0, y0); cy1 = Math.max(cy1, y1); }
         const polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
         const d = polys.map((poly) => poly.map((ring) => "M" + ring.map(([lon, lat]) => project(lon, lat).map((v) => v.toFixed(1)).join(",")).join("L") + "Z").join("")).join("");
         const path = document.createElementNS(NS, "path");
@@ -199,7 +229,14 @@
       label.setAttribute("class", "ward-label");
       label.textContent = f.properties.name;
       labels.appendChild(label);
+      labelEls.push({ el: label, width: bw || 60 });
     });
+    if (cx1 > cx0) {
+      // The wards around the Citadel (the old city), with a margin, at the map's aspect ratio.
+      const m = 15, w = cx1 - cx0 + 2 * m, h = w * (H / W);
+      cityBox = [cx0 - m, (cy0 + cy1) / 2 - h / 2, w, h];
+    }
+    setView(cityBox || fullBox);
     reports.forEach((r) => renderPoint(r, false));
   }
 
@@ -210,7 +247,7 @@
     const [x, y] = project(r.longitude, r.latitude);
     if (!c) {
       c = document.createElementNS(NS, "circle");
-      c.setAttribute("r", "6");
+      c.setAttribute("r", pointR.toFixed(3));
       const title = document.createElementNS(NS, "title");
       c.appendChild(title);
       document.getElementById("map-points").appendChild(c);
@@ -223,7 +260,30 @@
     c.firstChild.textContent = `${r.tracking_code} · ${nm(r.category_name)} · ${nm(r.urgency_name)}`;
   }
 
+  /* ---------- activity feed ---------- */
+  const feed = [];
+  function feedItem(entry) {
+    const r = entry.data;
+    const li = document.createElement("li");
+    li.className = "ch-" + entry.change;
+    li.innerHTML = `<span class="seq">#${entry.seq}</span><span class="when">${esc(fmtClock(entry.at))}</span>
+      <span><span class="what">${esc(t("ch_" + entry.change))}</span> · ${esc(r.tracking_code || "#" + r.id)} · ${esc(nm(r.category_name))}${r.area_name ? " · " + esc(nm(r.area_name)) : ""}</span>`;
+    return li;
+  }
+  function addFeed(msg) {
+    const entry = { seq: msg.seq, change: msg.change || (msg.type === "report.created" ? "created" : "updated"), data: msg.data, at: new Date().toISOString() };
+    feed.unshift(entry);
+    if (feed.length > 60) feed.pop();
+    const list = document.getElementById("feed");
+    const li = feedItem(entry);
+    li.classList.add("new");
+    list.prepend(li);
+    while (list.children.length > 60) list.lastElementChild.remove();
+  }
+  function renderFeed() { const list = document.getElementById("feed"); list.innerHTML = ""; feed.forEach((e) => list.appendChild(feedItem(e))); }
+
   /* ---------- alerts ---------- */
+  const alerts = [];
   function beep() {
     if (!soundOn) return;
     try {
@@ -241,18 +301,27 @@
     } catch (e) { /* no audio device */ }
   }
 
-  function raiseAlert(msg) {
-    const r = msg.data;
+  function renderAlerts() {
     const banner = document.getElementById("alert-banner");
+    banner.innerHTML = "";
+    alerts.forEach((msg) => {
+      const r = msg.data;
+      const item = document.createElement("div");
+      item.className = "alert-item" + (msg.fresh ? " fresh" : "");
+      msg.fresh = false;
+      item.dataset.id = r.id;
+      item.innerHTML = `<strong>⚠ ${esc(msg.change === "overdue" ? t("overdue_alert") : t("critical_alert"))}</strong> ${esc(r.tracking_code)} · ${esc(nm(r.category_name))} · ${esc(r.area_name ? nm(r.area_name) : "")} — ${esc((r.description || "").slice(0, 120))} <button class="btn btn-small">${esc(t("dismiss"))}</button>`;
+      item.querySelector("button").addEventListener("click", () => { alerts.splice(alerts.indexOf(msg), 1); renderAlerts(); });
+      banner.appendChild(item);
+    });
+    banner.hidden = alerts.length === 0;
+  }
+
+  function raiseAlert(msg) {
     const kind = msg.change === "overdue" ? t("overdue_alert") : t("critical_alert");
-    const item = document.createElement("div");
-    item.className = "alert-item";
-    item.dataset.id = r.id;
-    item.innerHTML = `<strong>⚠ ${esc(kind)}</strong> ${esc(r.tracking_code)} · ${esc(nm(r.category_name))} · ${esc(r.area_name ? nm(r.area_name) : "")} — ${esc((r.description || "").slice(0, 120))} <button class="btn btn-small">${esc(t("dismiss"))}</button>`;
-    item.querySelector("button").addEventListener("click", () => { item.remove(); banner.hidden = !banner.children.length; });
-    banner.prepend(item);
-    while (banner.children.length > 4) banner.lastElementChild.remove();
-    banner.hidden = false;
+    alerts.unshift({ ...msg, fresh: true });
+    if (alerts.length > 4) alerts.pop();
+    renderAlerts();
     beep();
     const title = document.title;
     let n = 0;
@@ -338,9 +407,11 @@
 
   function onEvent(msg) {
     if (!msg.data || typeof msg.data.id !== "number") return;
-    const isNew = msg.type === "report.created" && !reports.has(msg.data.id);
+    const before = reports.get(msg.data.id);
+    const becameCritical = msg.data.urgency === "critical" && (!before || before.urgency !== "critical");
     const changed = upsert(msg.data, msg.seq, true);
-    if (changed && (msg.alert || (isNew && msg.data.urgency === "critical"))) raiseAlert(msg);
+    if (changed) addFeed(msg);
+    if (changed && (msg.alert || becameCritical)) raiseAlert(msg);
   }
 
   async function loadReference() {
@@ -348,9 +419,13 @@
     catch (e) { categories = []; agencies = []; }
     if (categories.results) categories = categories.results;
     if (agencies.results) agencies = agencies.results;
+    rerenderAll();
+    renderCounters();
   }
 
-  HueRT.onLang(() => { rerenderAll(); renderCounters(); renderSound(); document.querySelectorAll("#map-points circle").forEach((c) => { const r = reports.get(Number(c.dataset.id)); if (r) renderPoint(r, false); }); });
+  document.getElementById("zoom-city").addEventListener("click", () => { if (cityBox) setView(cityBox); });
+  document.getElementById("zoom-all").addEventListener("click", () => { if (fullBox) setView(fullBox); });
+  HueRT.onLang(() => { rerenderAll(); renderCounters(); renderSound(); renderFeed(); renderAlerts(); document.querySelectorAll("#map-points circle").forEach((c) => { const r = reports.get(Number(c.dataset.id)); if (r) renderPoint(r, false); }); });
   renderSound();
   setInterval(tick, 1000);
   setInterval(scheduleCounters, 30000);
