@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -59,6 +64,7 @@ class AgencyTicketListApi(APIView):
     permission_classes = [IsAgencyStaff]
 
     @extend_schema(
+        operation_id="agency_tickets_list",
         parameters=[p for p in QUEUE_PARAMETERS if p.name != "agency"],
         responses={
             200: inline_serializer(
@@ -97,6 +103,7 @@ class AgencyTicketAcceptApi(APIView):
 class AgencyTicketProgressApi(APIView):
     permission_classes = [IsAgencyStaff]
 
+    @extend_schema_serializer(component_name="AgencyProgressInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=4000, help_text="shown to the citizen")
 
@@ -112,6 +119,7 @@ class AgencyTicketResolveApi(APIView):
     permission_classes = [IsAgencyStaff]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema_serializer(component_name="AgencyResolveInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=4000, help_text="what was done; shown to the citizen")
         photos = serializers.ListField(
@@ -138,6 +146,7 @@ class AgencyTicketResolveApi(APIView):
 class AgencyTicketReturnApi(APIView):
     permission_classes = [IsAgencyStaff]
 
+    @extend_schema_serializer(component_name="AgencyReturnInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000, help_text="required: why this is not ours")
 

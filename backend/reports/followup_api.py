@@ -5,7 +5,7 @@ Only the reporter may act; anyone else's report answers 404 (as for reading it).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ def _detail(request: Request, report_id: int) -> Response:
 
 
 class ReportRatingApi(APIView):
+    @extend_schema_serializer(component_name="ReportRatingInput")
     class InputSerializer(serializers.Serializer):
         stars = serializers.IntegerField(min_value=1, max_value=5)
         comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -40,6 +41,7 @@ class ReportRatingApi(APIView):
 
 
 class ReportReopenApi(APIView):
+    @extend_schema_serializer(component_name="ReportReopenInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000, help_text="required: what is still wrong")
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -154,6 +160,7 @@ class OpsReportListApi(APIView):
     permission_classes = [IsOperator]
 
     @extend_schema(
+        operation_id="ops_reports_list",
         parameters=QUEUE_PARAMETERS,
         responses={
             200: inline_serializer(
@@ -184,6 +191,7 @@ class OpsReportDetailApi(APIView):
 class OpsReportTriageApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="OpsTriageInput")
     class InputSerializer(serializers.Serializer):
         category = CategoryCodeField()
         urgency = serializers.ChoiceField(choices=Urgency.choices)
@@ -213,6 +221,7 @@ class AgencyCodeField(serializers.SlugRelatedField):
 class OpsReportAssignApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="OpsAssignInput")
     class InputSerializer(serializers.Serializer):
         agency = AgencyCodeField()
 
@@ -227,6 +236,7 @@ class OpsReportAssignApi(APIView):
 class OpsReportRejectApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="OpsRejectInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000, help_text="required; shown to the citizen")
 
@@ -241,6 +251,7 @@ class OpsReportRejectApi(APIView):
 class OpsReportMergeApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="OpsMergeInput")
     class InputSerializer(serializers.Serializer):
         into = serializers.IntegerField(min_value=1, help_text="id of the report this one duplicates")
 
@@ -255,6 +266,7 @@ class OpsReportMergeApi(APIView):
 class OpsReportNoteApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="OpsNoteInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=4000, help_text="internal: IOC staff only")
 
