@@ -431,8 +431,7 @@ def ticket_return(*, actor: User, report_id: int, reason: str) -> Report:
         report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=reason,
         old_value=old, new_value=_routing_values(report),
     )
-    # The report has no agency any more, so the event reaches the operators and the citizen; the
-    # agency that returned it is in this event's old values (realtime may tell its board from there).
+    # The report has no agency any more; realtime tells the agency that held it that it left its board.
     events.report_updated(report, change="returned", actor_id=actor.pk)
     return report
 

@@ -143,3 +143,18 @@ def test_several_processes_escalate_each_report_exactly_once(reference_data, mak
         r.pk for r in reports
     )
     assert JobHeartbeat.objects.count() == 4
+
+
+@pytest.mark.parametrize(("args", "in_process", "started"), [([], True, True), (["--no-periodic"], True, False),
+                                                              ([], False, False)])
+def test_serve_runs_the_loop_in_a_thread_in_the_embedded_default(monkeypatch, settings, args, in_process, started):
+    import uvicorn
+
+    settings.PERIODIC_IN_PROCESS = in_process
+    threads: list[bool] = []
+    monkeypatch.setattr(periodic, "start_in_thread", lambda **_: threads.append(True))
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    out = StringIO()
+    call_command("serve", *args, stdout=out)
+    assert threads == ([True] if started else [])
+    assert ("Periodic jobs: every" in out.getvalue()) is started
