@@ -262,3 +262,15 @@ def test_the_schema_documents_the_lifecycle_endpoints(client):
     assert paths["/api/v1/agency/tickets/{report_id}/resolve/"]["post"]["tags"] == ["agency"]
     assert paths["/api/v1/reports/{report_id}/rating/"]["post"]["tags"] == ["reports"]
     assert "multipart/form-data" in paths["/api/v1/agency/tickets/{report_id}/resolve/"]["post"]["requestBody"]["content"]
+
+
+def test_queue_and_board_cost_a_fixed_number_of_queries(operator_client, reporter, client_for,
+                                                         django_assert_max_num_queries):
+    for i in range(12):
+        make_report(reporter, urgency=["critical", "high", "normal", "low"][i % 4])
+    hepco = client_for(make_staff("staff-hepco-q", Role.AGENCY, "hepco"))
+    # token lookup + queue + two photo prefetches, whatever the page size
+    with django_assert_max_num_queries(8):
+        assert len(operator_client.get(URL).json()["results"]) == 12
+    with django_assert_max_num_queries(8):
+        assert len(hepco.get("/api/v1/agency/tickets/").json()["results"]) == 12
