@@ -26,6 +26,7 @@ import platform
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,8 +119,7 @@ def write_version(
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root))
     try:
         model_path = staging / MODEL_FILE
-        with model_path.open("wb") as handle:
-            np.savez_compressed(handle, **model.to_arrays())  # type: ignore[arg-type]
+        write_arrays(model_path, model.to_arrays())
         size = model_path.stat().st_size
         if size > MAX_MODEL_BYTES:
             raise ValueError(
@@ -138,11 +138,26 @@ def write_version(
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         write_json(staging / MANIFEST_FILE, manifest)
+        staging.chmod(0o755)  # mkdtemp makes it private; the web server's user must read it
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def write_arrays(path: Path, arrays: Mapping[str, np.ndarray[Any, Any]]) -> None:
+    """An ``.npz`` numpy can read with ``allow_pickle=False``, byte-for-byte reproducible.
+
+    ``numpy.savez_compressed`` stamps the current time into the zip entries, so the same model would
+    get a different sha256 each time; entries here are sorted and dated 1980-01-01.
+    """
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(arrays[name]), allow_pickle=False)
 
 
 def write_json(path: Path, payload: Mapping[str, Any]) -> None:

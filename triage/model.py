@@ -15,8 +15,7 @@ one report, which matters on the request path.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 import numpy as np
@@ -32,13 +31,21 @@ Calibration = Literal["softmax", "sigmoid"]
 FloatArray = NDArray[np.float32]
 
 
-def char_ngrams(text: str) -> list[str]:
-    """Character 2..5-grams of the normalised text, across word boundaries, padded with spaces."""
-    padded = f" {text} "
+def word_char_ngrams(word: str) -> list[str]:
+    """Character 2..5-grams of one word padded with spaces (" ngap " -> " n", "ng", ..., "gap ")."""
+    padded = f" {word} "
     length = len(padded)
     grams: list[str] = []
     for size in range(CHAR_NGRAM_RANGE[0], CHAR_NGRAM_RANGE[1] + 1):
         grams.extend([padded[i : i + size] for i in range(length - size + 1)])
+    return grams
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams of every word of the normalised text (word pairs are the word features' job)."""
+    grams: list[str] = []
+    for word in text.split():
+        grams.extend(word_char_ngrams(word))
     return grams
 
 
@@ -49,22 +56,49 @@ def word_ngrams(text: str) -> list[str]:
     return words + pairs + concept_tokens(text)
 
 
-def _count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int], analyzer_char: bool) -> sp.csr_matrix:
+MAX_CACHED_WORDS: Final = 200_000
+
+
+def _char_count_matrix(
+    texts: Sequence[str], vocabulary: Mapping[str, int], cache: dict[str, list[int]]
+) -> sp.csr_matrix:
+    # Reports reuse a small set of words (Vietnamese has a few thousand syllables), so each word's
+    # n-gram ids are looked up once and cached: most of the cost of TF-IDF on one report goes away.
     lookup = vocabulary.get
     indptr = [0]
     ids: list[int] = []
     for text in texts:
-        grams = char_ngrams(text) if analyzer_char else word_ngrams(text)
-        ids.extend(map(lookup, grams, repeat(-1, len(grams))))
+        for word in text.split():
+            found = cache.get(word)
+            if found is None:
+                found = [index for gram in word_char_ngrams(word) if (index := lookup(gram)) is not None]
+                if len(cache) < MAX_CACHED_WORDS:
+                    cache[word] = found
+            ids.extend(found)
         indptr.append(len(ids))
-    columns = np.asarray(ids, dtype=np.int64)
-    rows = np.repeat(np.arange(len(texts)), np.diff(np.asarray(indptr)))
-    keep = columns >= 0
+    return _csr(ids, indptr, len(texts), len(vocabulary))
+
+
+def _word_count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int]) -> sp.csr_matrix:
+    lookup = vocabulary.get
+    indptr = [0]
+    ids: list[int] = []
+    for text in texts:
+        ids.extend(index for gram in word_ngrams(text) if (index := lookup(gram)) is not None)
+        indptr.append(len(ids))
+    return _csr(ids, indptr, len(texts), len(vocabulary))
+
+
+def _csr(ids: list[int], indptr: list[int], n_rows: int, n_columns: int) -> sp.csr_matrix:
     matrix = sp.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], columns[keep])),
-        shape=(len(texts), len(vocabulary)),
+        (
+            np.ones(len(ids), dtype=np.float32),
+            np.asarray(ids, dtype=np.int64),
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(n_rows, n_columns),
     )
-    matrix.sum_duplicates()
+    matrix.sum_duplicates()  # also sorts the indices
     return matrix
 
 
@@ -116,11 +150,14 @@ class TriageModel:
     category: Head
     urgency: Head
     critical_probability: float  # predict critical when P(critical) reaches this, even if not the top
+    _char_ids: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, normalized_texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF rows for already normalised (diacritics-free) texts."""
-        char_block = _tfidf(_count_matrix(normalized_texts, self.char_vocabulary, True), self.char_idf)
-        word_block = _tfidf(_count_matrix(normalized_texts, self.word_vocabulary, False), self.word_idf)
+        char_block = _tfidf(
+            _char_count_matrix(normalized_texts, self.char_vocabulary, self._char_ids), self.char_idf
+        )
+        word_block = _tfidf(_word_count_matrix(normalized_texts, self.word_vocabulary), self.word_idf)
         return sp.hstack([char_block, word_block], format="csr")
 
     def predict_proba(

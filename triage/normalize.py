@@ -188,6 +188,12 @@ def _build_gazetteer() -> dict[str, list[tuple[Token, ...]]]:
 
 
 _GAZETTEER: Final = _build_gazetteer()
+_ONE_WORD_PLACES: Final = frozenset(
+    first for first, names in _GAZETTEER.items() if any(len(n) == 1 for n in names)
+)
+_PLACE_PAIRS: Final = frozenset(
+    (n[0][1], n[1][1]) for names in _GAZETTEER.values() for n in names if len(n) > 1
+)
 _ACCENTED_EXPANSIONS: Final = {key: _expansion_tokens(value) for key, value in ACCENTED_EXPANSIONS.items()}
 _FOLDED_EXPANSIONS: Final = {
     strip_diacritics(key): _expansion_tokens(value) for key, value in FOLDED_EXPANSIONS.items()
@@ -210,7 +216,12 @@ def _same_word(typed: Token, name: Token) -> bool:
 
 def _match_place(tokens: list[Token], start: int) -> int:
     """Number of tokens of the place name starting at ``start`` (0 when there is none)."""
-    for name in _GAZETTEER.get(tokens[start][1], ()):
+    first = tokens[start][1]
+    if first not in _ONE_WORD_PLACES and (
+        start + 1 >= len(tokens) or (first, tokens[start + 1][1]) not in _PLACE_PAIRS
+    ):
+        return 0  # the common case: "an", "long", "phu" that do not start a place name here
+    for name in _GAZETTEER.get(first, ()):
         end = start + len(name)
         if end <= len(tokens) and all(
             _same_word(tokens[start + offset], name[offset]) for offset in range(len(name))

@@ -138,14 +138,8 @@ class Predictor:
                     category=category_labels[best],
                     urgency=urgency,
                     confidence=confidence,
-                    category_scores={
-                        label: round(float(value), 4)
-                        for label, value in zip(category_labels, scores, strict=True)
-                    },
-                    urgency_scores={
-                        label: round(float(value), 4)
-                        for label, value in zip(urgency_labels, urgency_proba[row], strict=True)
-                    },
+                    category_scores=dict(zip(category_labels, scores.tolist(), strict=True)),
+                    urgency_scores=dict(zip(urgency_labels, urgency_proba[row].tolist(), strict=True)),
                     model_version=self.model_version,
                     rules_fired=outcome.fired,
                     needs_review=confidence < threshold or critical,

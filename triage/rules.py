@@ -215,6 +215,35 @@ def _check_rule(rule: SafetyRule) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class _WordIndex:
+    always: frozenset[int]  # rules whose patterns cannot be reduced to words: always tried
+    by_word: dict[str, frozenset[int]]
+
+    def candidates(self, words: frozenset[str]) -> frozenset[int]:
+        found = set(self.always)
+        by_word = self.by_word
+        for word in words:
+            rules = by_word.get(word)
+            if rules is not None:
+                found.update(rules)
+        return frozenset(found)
+
+
+def _word_index(needs_per_rule: tuple[Needs | None, ...]) -> _WordIndex:
+    always: set[int] = set()
+    by_word: dict[str, set[int]] = {}
+    for position, needs in enumerate(needs_per_rule):
+        if needs is None:
+            always.add(position)
+            continue
+        for pattern_needs in needs:
+            for need in pattern_needs:
+                for word in need:
+                    by_word.setdefault(word, set()).add(position)
+    return _WordIndex(frozenset(always), {word: frozenset(rules) for word, rules in by_word.items()})
+
+
 class RuleSet:
     """A compiled table of safety rules."""
 
@@ -238,30 +267,31 @@ class RuleSet:
             )
             for rule in rules
         )
-        # One pass over the text tells whether any rule can fire; most reports fire none, and this
-        # keeps the rules' cost per report to two regex scans.
-        self._any_folded = _compile(tuple(p for rule in rules for p in rule.patterns))
-        self._any_accented = _compile(tuple(p for rule in rules for p in rule.accented_patterns))
+        # word -> rules that mention it: a report is only checked against the rules whose words it
+        # contains (most reports contain none), which keeps the rules' cost per report small.
+        self._by_folded_word = _word_index(tuple(c.folded_needs for c in self._compiled))
+        self._by_accented_word = _word_index(tuple(c.accented_needs for c in self._compiled))
 
     def evaluate(self, text: NormalizedText) -> RuleOutcome:
         """Which rules fire on one normalised report."""
-        maybe_folded = self._any_folded is not None and self._any_folded.search(text.folded) is not None
-        maybe_accented = (
-            self._any_accented is not None and self._any_accented.search(text.accented) is not None
-        )
-        if not maybe_folded and not maybe_accented:
-            return NO_RULES_FIRED
-        accented_words = text.accented.split(" ")
         folded_words = text.folded.split(" ")
+        accented_words = text.accented.split(" ")
         folded_set = frozenset(folded_words)
         accented_set = frozenset(accented_words)
+        candidates_folded = self._by_folded_word.candidates(folded_set)
+        candidates_accented = self._by_accented_word.candidates(accented_set)
+        if not candidates_folded and not candidates_accented:
+            return NO_RULES_FIRED
         fired: list[_CompiledRule] = []
-        for compiled in self._compiled:
+        for position in sorted(candidates_folded | candidates_accented):
+            compiled = self._compiled[position]
             try_folded = (
-                maybe_folded and compiled.folded is not None and _may_match(compiled.folded_needs, folded_set)
+                position in candidates_folded
+                and compiled.folded is not None
+                and _may_match(compiled.folded_needs, folded_set)
             )
             try_accented = (
-                maybe_accented
+                position in candidates_accented
                 and compiled.accented is not None
                 and _may_match(compiled.accented_needs, accented_set)
             )

@@ -203,7 +203,10 @@ def _fit_head(
         StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, labels, groups)
     )
     calibrated = CalibratedClassifierCV(
-        LinearSVC(C=c_value, class_weight=config.class_weight), method="sigmoid", cv=folds, ensemble=False
+        LinearSVC(C=c_value, class_weight=config.class_weight, random_state=seed),
+        method="sigmoid",
+        cv=folds,
+        ensemble=False,
     )
     return head_from_calibrated_svm(calibrated.fit(features, labels))
 

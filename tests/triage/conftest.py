@@ -5,9 +5,12 @@ from pathlib import Path
 import pytest
 
 import triage
-from triage.train import LabelledReport, TrainingOutcome, read_reports, train
+from triage.train import LabelledReport, TrainingConfig, TrainingOutcome, read_reports, train
 
 FIXTURE_CSV = Path(__file__).with_name("fixture_reports.csv")
+# On 160 reports the calibrated probabilities are flat; a higher critical threshold keeps the
+# fixture model from calling everything critical.
+FIXTURE_CONFIG = TrainingConfig(critical_probability=0.5)
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +22,9 @@ def fixture_rows() -> list[LabelledReport]:
 def trained(tmp_path_factory, fixture_rows) -> TrainingOutcome:
     """A model version trained on the fixture in its own models directory (not active)."""
     root = tmp_path_factory.mktemp("models")
-    return train(fixture_rows, seed=7, progress=False, root=root, version="2026.01.01-1")
+    return train(
+        fixture_rows, seed=7, progress=False, root=root, version="2026.01.01-1", config=FIXTURE_CONFIG
+    )
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_load_model_refuses_a_path_outside_the_models_directory(models_dir, trai
 def test_review_threshold_comes_from_the_argument_or_the_environment(models_dir, trained, monkeypatch):
     shutil.copytree(trained.path, models_dir / trained.version)
     artifacts.set_active(trained.version, models_dir)
-    text = "Mất nước máy từ sáng"
+    text = "Hát karaoke ầm ĩ đến khuya"
     confidence = triage.classify(text).confidence
     assert 0.0 < confidence < 1.0
 

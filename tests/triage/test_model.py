@@ -85,10 +85,12 @@ def test_arrays_round_trip(trained):
 
 def test_critical_is_chosen_above_its_own_threshold(trained):
     labels = trained.model.urgency.labels
+    threshold = trained.model.critical_probability
     row = np.zeros((1, len(labels)))
-    row[0, labels.index("normal")] = 0.6
-    row[0, labels.index("critical")] = 0.4
+    row[0, labels.index("critical")] = threshold + 0.01
+    row[0, labels.index("normal")] = 1.0 - threshold - 0.01  # the most likely, but critical is high enough
 
-    assert trained.model.decide_urgency(row) == ["critical"]  # 0.4 >= 0.35
-    row[0, labels.index("normal")], row[0, labels.index("critical")] = 0.7, 0.3
+    assert trained.model.decide_urgency(row) == ["critical"]
+    row[0, labels.index("critical")] = threshold - 0.01
+    row[0, labels.index("normal")] = 1.0 - threshold + 0.01
     assert trained.model.decide_urgency(row) == ["normal"]

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from tests.triage.conftest import FIXTURE_CONFIG
 from triage import artifacts
 from triage.cli import main
 from triage.train import held_out_split, promote_if_not_worse, train
@@ -20,7 +21,9 @@ def _without_run_details(metrics):
 
 def test_same_data_and_seed_give_the_same_model_and_metrics(fixture_rows, trained, tmp_path):
     # Given the session's model, trained on the fixture with seed 7 / When trained again the same way
-    again = train(fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-2")
+    again = train(
+        fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-2", config=FIXTURE_CONFIG
+    )
 
     # Then metrics and even the model file's bytes are identical
     assert _without_run_details(again.metrics) == _without_run_details(trained.metrics)
@@ -77,7 +80,9 @@ def test_a_worse_model_is_not_promoted_and_the_comparison_is_printed(fixture_row
     wrong = [
         {"text": row.text, "category": "other", "urgency": "low"} for row in fixture_rows for _ in range(3)
     ]
-    bad = train(fixture_rows, seed=7, extra_examples=wrong, progress=False, root=tmp_path)
+    bad = train(
+        fixture_rows, seed=7, extra_examples=wrong, progress=False, root=tmp_path, config=FIXTURE_CONFIG
+    )
     printed = []
 
     # When promotion is attempted
