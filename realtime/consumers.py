@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -90,7 +91,9 @@ class StreamConsumer(AsyncConsumer):
         self.group: str | None = None
         self.closing = False
         self.replaying = False
-        self.pending: list[tuple[int, str]] = []
+        self.pending: list[tuple[int, int | None, str]] = []
+        # Every event of this stream up to `position` has been sent (or predates the client's start).
+        self.position = 0
         self.sent = _SentSeqs()
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=settings.REALTIME_SEND_BUFFER)
         self.tasks: list[asyncio.Task[Any]] = []
@@ -168,13 +171,16 @@ class StreamConsumer(AsyncConsumer):
     async def rt_event(self, message: dict[str, Any]) -> None:
         if self.closing or self.stream is None:
             return
-        seq, text = int(message["seq"]), message["text"]
+        seq, prev, text = int(message["seq"]), message.get("prev"), message["text"]
         if self.replaying:
-            self.pending.append((seq, text))
-            if len(self.pending) > settings.REALTIME_SEND_BUFFER * 8:
-                self._too_slow()
+            self._hold(seq, prev, text)
             return
-        self._deliver(seq, text)
+        self._accept_live(seq, prev, text)
+
+    async def rt_raw(self, message: dict[str, Any]) -> None:
+        """A message outside the event log (the benchmark's bare baseline): forwarded as is."""
+        if not self.closing and self.stream is not None:
+            self._enqueue(message["text"])
 
     # --- internals ----------------------------------------------------------------------------------
     async def _start(self, user: Any, after: int | None) -> None:
@@ -188,6 +194,7 @@ class StreamConsumer(AsyncConsumer):
         async with _layer_gate():
             await self.channel_layer.group_add(self.group, self.channel_name)
         current = await database_sync_to_async(log.head)()
+        self.position = current if after is None else after
         self.tasks.append(asyncio.create_task(self._writer()))
         self.tasks.append(asyncio.create_task(self._heartbeat()))
         self._control(
@@ -212,11 +219,26 @@ class StreamConsumer(AsyncConsumer):
             return wire.Stream(wire.REPORT, report_id) if access.can_follow_report(user, report_id) else None
         return None
 
-    def _begin_replay(self, after: int) -> None:
-        self.replaying = True
-        self.tasks.append(asyncio.create_task(self._replay(after)))
+    def _accept_live(self, seq: int, prev: int | None, text: str) -> None:
+        if prev is not None and prev > self.position:
+            # The layer dropped something between what we sent and this event: repair from the log.
+            logger.info("gap on %s: prev %s > position %s; replaying", self.channel_name, prev, self.position)
+            self._hold(seq, prev, text)
+            self._begin_replay(self.position, announce=False)
+            return
+        self._deliver(seq, text)
+        self.position = max(self.position, seq)
 
-    async def _replay(self, after: int) -> None:
+    def _hold(self, seq: int, prev: int | None, text: str) -> None:
+        self.pending.append((seq, prev, text))
+        if len(self.pending) > settings.REALTIME_SEND_BUFFER * 8:
+            self._too_slow()
+
+    def _begin_replay(self, after: int, *, announce: bool = True) -> None:
+        self.replaying = True
+        self.tasks.append(asyncio.create_task(self._replay(after, announce=announce)))
+
+    async def _replay(self, after: int, *, announce: bool = True) -> None:
         assert self.stream is not None
         stream = self.stream
         replayed = 0
@@ -225,6 +247,7 @@ class StreamConsumer(AsyncConsumer):
             if not plan.ok:
                 # The client must reload its state (REST), then carries on with the live events.
                 self._control("reload", {"reason": plan.reason, "after": after, "oldest": plan.oldest}, seq=plan.head)
+                self.position = plan.head
                 return
             cursor = after
             while True:
@@ -236,7 +259,9 @@ class StreamConsumer(AsyncConsumer):
                     if text is not None and self.sent.add(seq):
                         await self.queue.put(text)  # replay waits for the socket; live never does
                         replayed += 1
-            self._control("resumed", {"after": after, "replayed": replayed})
+            self.position = max(self.position, cursor)
+            if announce:
+                self._control("resumed", {"after": after, "replayed": replayed})
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -244,10 +269,13 @@ class StreamConsumer(AsyncConsumer):
             self._control("reload", {"reason": "replay_failed", "after": after})
         finally:
             # Live events that arrived meanwhile, minus those the replay already sent.
-            pending, self.pending = sorted(self.pending), []
+            pending, self.pending = sorted(self.pending, key=lambda item: item[0]), []
             self.replaying = False
-            for seq, text in pending:
-                self._deliver(seq, text)
+            for seq, prev, text in pending:
+                if self.replaying:  # a gap among them started another repair: keep holding
+                    self._hold(seq, prev, text)
+                else:
+                    self._accept_live(seq, prev, text)
 
     def _deliver(self, seq: int, text: str) -> None:
         if self.sent.add(seq):
@@ -280,6 +308,11 @@ class StreamConsumer(AsyncConsumer):
             await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
             if not self.queue.full():
                 self._control("heartbeat", {})
+            # A lost *last* event has no successor to reveal it: compare with the stream's head.
+            if not self.replaying and self.stream is not None:
+                head = await database_sync_to_async(_stream_head)(self.stream)
+                if head is not None and head > self.position and not self.replaying:
+                    self._begin_replay(self.position, announce=False)
 
     async def _auth_deadline(self) -> None:
         await asyncio.sleep(settings.REALTIME_AUTH_TIMEOUT)
@@ -295,6 +328,22 @@ class StreamConsumer(AsyncConsumer):
             if task is not current:
                 task.cancel()
         await self.send({"type": "websocket.close", "code": code})
+
+
+_heads: dict[wire.Stream, tuple[float, int | None]] = {}
+
+
+def _stream_head(stream: wire.Stream) -> int | None:
+    """The stream's newest seq, cached for a second: a thousand operators' heartbeats share a query."""
+    now = time.monotonic()
+    cached = _heads.get(stream)
+    if cached is not None and now - cached[0] < 1.0:
+        return cached[1]
+    head = log.last_in(stream)
+    if len(_heads) > 10_000:
+        _heads.clear()
+    _heads[stream] = (now, head)
+    return head
 
 
 def _group_of(stream: wire.Stream) -> str:

@@ -1,5 +1,10 @@
 """Writing, reading and trimming the event log. Plain data in, plain data out: no business logic.
 
+Gap detection: every published event carries, per stream, `prev`: the seq of the previous event of
+that same stream. Channel layers drop silently (a full in-memory channel, a Redis reconnect, the
+pub/sub layer), so a consumer that sees `prev` above what it delivered knows it lost something and
+replays from the log; tail losses are caught by the heartbeat comparing with the stream's head.
+
 Ordering guarantee: seq order is commit order. SQLite serialises writers (IMMEDIATE transactions);
 on PostgreSQL two transactions could take ids 10 and 11 and commit 11 first, and a client that saw
 11 and resumed "after 11" would never get 10. So on PostgreSQL the insert takes a transaction-scoped
@@ -61,8 +66,32 @@ def record(
             agency_payload=payloads.get("agency") if agency_id is not None else None,
             citizen_payload=payloads.get("citizen"),
         )
-    publish_event_on_commit(row)
+        prevs = {stream: last_in(stream, before=row.id) for stream in audiences(row)}
+    publish_event_on_commit(row, prevs)
     return row
+
+
+def audiences(row: wire.EventRow) -> list[wire.Stream]:
+    """Every stream that hears of `row`."""
+    candidates = [wire.Stream(wire.OPS), wire.Stream(wire.ALERTS), wire.Stream(wire.REPORT, row.report_id)]
+    candidates += [wire.Stream(wire.AGENCY, a) for a in {row.agency_id, row.previous_agency_id} if a is not None]
+    return [stream for stream in candidates if wire.render(row, stream) is not None]
+
+
+def last_in(stream: wire.Stream, *, before: int | None = None) -> int | None:
+    """The newest seq of `stream` (below `before`), each part one probe of a (column, id) index."""
+    parts = [stream_filter(stream)]
+    if stream.kind == wire.AGENCY:
+        parts = [Q(agency_id=stream.key, agency_payload__isnull=False), Q(previous_agency_id=stream.key)]
+    found = []
+    for part in parts:
+        qs = EventLog.objects.filter(part)
+        if before is not None:
+            qs = qs.filter(id__lt=before)
+        value = qs.order_by("-id").values_list("id", flat=True).first()
+        if value is not None:
+            found.append(value)
+    return max(found) if found else None
 
 
 def stream_filter(stream: wire.Stream) -> Q:

@@ -16,11 +16,11 @@ class EventLog(models.Model):
     type = models.CharField(max_length=40)
     # What changed: a report.updated names it ("assigned", "accepted", ...); empty for creations.
     change = models.CharField(max_length=40, blank=True)
-    report_id = models.BigIntegerField(db_index=True)
+    report_id = models.BigIntegerField()
     # The agency that holds the ticket after the change, and the one that lost it (reassigned or
     # returned), which is told only that the ticket is no longer theirs.
-    agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    previous_agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    agency_id = models.BigIntegerField(null=True, blank=True)
+    previous_agency_id = models.BigIntegerField(null=True, blank=True)
     alert = models.BooleanField(default=False)
     # Null means "this audience is not told": e.g. an internal note has no citizen payload.
     ops_payload = models.JSONField(null=True, blank=True)
@@ -30,6 +30,13 @@ class EventLog(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # "The newest event of stream S before seq N" must be one index probe (see log.last_in).
+        indexes = [
+            models.Index(fields=["agency_id", "id"], name="rt_event_agency_seq"),
+            models.Index(fields=["previous_agency_id", "id"], name="rt_event_prev_agency_seq"),
+            models.Index(fields=["report_id", "id"], name="rt_event_report_seq"),
+            models.Index(fields=["alert", "id"], name="rt_event_alert_seq"),
+        ]
         verbose_name = "sự kiện thời gian thực / realtime event"
         verbose_name_plural = "nhật ký sự kiện / realtime event log"
 

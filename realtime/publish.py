@@ -25,8 +25,13 @@ logger = logging.getLogger("realtime")
 EVENT_MESSAGE = "rt.event"
 
 
-def deliveries(row: EventRow) -> list[tuple[str, dict[str, Any]]]:
-    """(group, channel-layer message) for every audience that hears of `row`."""
+def deliveries(row: EventRow, prevs: dict[wire.Stream, int | None] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(group, channel-layer message) for every audience that hears of `row`.
+
+    `prev` (the stream's previous seq) rides in the envelope, not in the client's text: consumers use
+    it to notice a message the channel layer dropped.
+    """
+    prevs = prevs or {}
     targets: list[tuple[str, wire.Stream]] = [(groups.OPS, wire.Stream(wire.OPS))]
     if row.alert:
         targets.append((groups.ALERTS, wire.Stream(wire.ALERTS)))
@@ -38,7 +43,9 @@ def deliveries(row: EventRow) -> list[tuple[str, dict[str, Any]]]:
     for group, stream in targets:
         message = wire.render(row, stream)
         if message is not None:
-            out.append((group, {"type": EVENT_MESSAGE, "seq": row.id, "text": wire.dumps(message)}))
+            out.append(
+                (group, {"type": EVENT_MESSAGE, "seq": row.id, "prev": prevs.get(stream), "text": wire.dumps(message)})
+            )
     return out
 
 
@@ -60,8 +67,8 @@ def _send(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
         logger.exception("could not publish")
 
 
-def publish_event_on_commit(row: EventRow) -> None:
-    items = tuple(deliveries(row))
+def publish_event_on_commit(row: EventRow, prevs: dict[wire.Stream, int | None] | None = None) -> None:
+    items = tuple(deliveries(row, prevs))
     transaction.on_commit(lambda: _send(items))
 
 

@@ -430,3 +430,67 @@ async def test_rolled_back_change_leaves_no_event_and_publishes_nothing(app, peo
     assert await adb(EventLog.objects.count)() == 0
     assert await comm.receive_nothing(timeout=0.3)
     await comm.disconnect()
+
+
+# --- messages the channel layer drops ---------------------------------------------------------------
+
+
+@pytest.fixture
+def layer_drops_next(monkeypatch):
+    """The channel layer loses the next published event (a full channel, a Redis reconnect...)."""
+    from realtime import publish
+
+    original = publish._send
+    state = {"drop": 0}
+
+    def lossy(items):
+        if state["drop"]:
+            state["drop"] -= 1
+            return
+        original(items)
+
+    monkeypatch.setattr(publish, "_send", lossy)
+    return state
+
+
+async def test_a_dropped_event_is_repaired_from_the_log_when_the_next_one_arrives(app, people, layer_drops_next):
+    users, tokens = people
+    comm, _ = await connect(app, "/ws/ops/", token=tokens["operator"])
+    await receive(comm)
+    first = await adb(make_report)(users["citizen"])
+    layer_drops_next["drop"] = 1
+    lost = await adb(make_report)(users["citizen"])
+    third = await adb(make_report)(users["citizen"])
+    got = await events_only(comm, 3)
+    # every event arrives once, in order, the lost one fetched from the log
+    assert [m["data"]["id"] for m in got] == [first.pk, lost.pk, third.pk]
+    assert [m["seq"] for m in got] == sorted(m["seq"] for m in got)
+    assert await comm.receive_nothing(timeout=0.3)
+    await comm.disconnect()
+
+
+async def test_a_dropped_last_event_is_caught_by_the_heartbeat(app, people, settings, layer_drops_next):
+    settings.REALTIME_HEARTBEAT_SECONDS = 0.2
+    users, tokens = people
+    comm, _ = await connect(app, "/ws/ops/", token=tokens["operator"])
+    await receive(comm)
+    layer_drops_next["drop"] = 1
+    lost = await adb(make_report)(users["citizen"])
+    got = await events_only(comm, 1)
+    assert got[0]["data"]["id"] == lost.pk
+    await comm.disconnect()
+
+
+async def test_agency_stream_gap_detection_uses_only_its_own_events(app, people, agencies, layer_drops_next):
+    # Events of other agencies in between are not a gap for agency A.
+    users, tokens = people
+    a, b = agencies
+    comm, _ = await connect(app, "/ws/agency/", token=tokens["agency_a"])
+    await receive(comm)
+    mine1 = await adb(make_report)(users["citizen"], agency=a)
+    await adb(make_report)(users["citizen"], agency=b)
+    mine2 = await adb(make_report)(users["citizen"], agency=a)
+    got = await events_only(comm, 2)
+    assert [m["data"]["id"] for m in got] == [mine1.pk, mine2.pk]
+    assert await comm.receive_nothing(timeout=0.3)
+    await comm.disconnect()
