@@ -59,7 +59,9 @@ def test_given_the_corpus_when_parsed_then_every_row_is_complete(rows: list[dict
         assert all(row[c] for c in COLUMNS), f"empty field in {row}"
 
 
-def test_given_the_corpus_when_checking_codes_then_only_valid_codes_are_used(rows: list[dict[str, str]]) -> None:
+def test_given_the_corpus_when_checking_codes_then_only_valid_codes_are_used(
+    rows: list[dict[str, str]],
+) -> None:
     # given the rows, when the label columns are collected
     categories = {r["category"] for r in rows}
     urgencies = {r["urgency"] for r in rows}
@@ -80,7 +82,9 @@ def test_given_the_corpus_when_counting_then_it_is_large_enough(rows: list[dict[
     assert sum(r["source"] == "handwritten" for r in rows) >= 1200
 
 
-def test_given_the_corpus_when_counting_per_category_then_each_has_150_rows(rows: list[dict[str, str]]) -> None:
+def test_given_the_corpus_when_counting_per_category_then_each_has_150_rows(
+    rows: list[dict[str, str]],
+) -> None:
     # given the rows, when grouped by category
     counts = Counter(r["category"] for r in rows)
     # then every category has at least 150 rows
@@ -119,13 +123,17 @@ def test_given_accent_flags_when_compared_to_text_then_they_agree(rows: list[dic
             assert not (set(r["text"].lower()) & vietnamese_marks), r
 
 
-def test_given_the_corpus_when_counting_languages_then_15_percent_are_english(rows: list[dict[str, str]]) -> None:
+def test_given_the_corpus_when_counting_languages_then_15_percent_are_english(
+    rows: list[dict[str, str]],
+) -> None:
     # given the rows / when the English ones are counted / then they are at least 15 %
     english = sum(r["lang"] == "en" for r in rows)
     assert english / len(rows) >= 0.15
 
 
-def test_given_the_corpus_when_comparing_texts_then_there_are_no_duplicates(rows: list[dict[str, str]]) -> None:
+def test_given_the_corpus_when_comparing_texts_then_there_are_no_duplicates(
+    rows: list[dict[str, str]],
+) -> None:
     # given all texts, when counted
     counts = Counter(r["text"] for r in rows)
     # then none occurs twice
