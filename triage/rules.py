@@ -193,10 +193,6 @@ def _candidate_sets(patterns: tuple[str, ...]) -> Needs | None:
     return tuple(sets)
 
 
-def _may_match(sets: Needs | None, words: frozenset[str]) -> bool:
-    return sets is None or any(all(not need.isdisjoint(words) for need in needs) for needs in sets)
-
-
 def _check_rule(rule: SafetyRule) -> None:
     if not rule.id or not rule.id.replace("_", "").isalnum():
         raise ValueError(f"safety rule id {rule.id!r} must be a non-empty identifier")
@@ -215,33 +211,97 @@ def _check_rule(rule: SafetyRule) -> None:
             )
 
 
+_COMMON_WORDS: Final = frozenset(
+    [
+        "nguoi",
+        "xe",
+        "nha",
+        "duong",
+        "bi",
+        "co",
+        "khong",
+        "nuoc",
+        "o",
+        "va",
+        "da",
+        "dang",
+        "cho",
+        "len",
+        "xuong",
+        "trong",
+        "tren",
+        "di",
+        "ra",
+        "vao",
+        "mot",
+        "cac",
+        "nhung",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "is",
+        "are",
+        "to",
+        "and",
+        "by",
+        "at",
+        "it",
+        "be",
+    ]
+)
+
+
+def _anchor(needs: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The need least likely to be met by chance: fewest common words, then the longest words."""
+    return min(needs, key=lambda need: (len(need & _COMMON_WORDS), len(need), -min(map(len, need))))
+
+
 @dataclass(frozen=True, slots=True)
 class _WordIndex:
-    always: frozenset[int]  # rules whose patterns cannot be reduced to words: always tried
-    by_word: dict[str, frozenset[int]]
+    """Which rules a report may fire, from its words alone.
 
-    def candidates(self, words: frozenset[str]) -> frozenset[int]:
-        found = set(self.always)
-        by_word = self.by_word
-        for word in words:
-            rules = by_word.get(word)
-            if rules is not None:
-                found.update(rules)
-        return frozenset(found)
+    Each pattern is filed under the words of one of its needs (its anchor); a report's words pick
+    the patterns filed under them, and a pattern counts when every one of its needs is met.
+    """
+
+    all_rules: frozenset[int]  # every rule with patterns of this kind
+    always: frozenset[int]  # rules with a pattern that cannot be reduced to words: always tried
+    by_word: dict[str, tuple[tuple[int, tuple[frozenset[str], ...]], ...]]
 
 
 def _word_index(needs_per_rule: tuple[Needs | None, ...]) -> _WordIndex:
     always: set[int] = set()
-    by_word: dict[str, set[int]] = {}
+    every: set[int] = set()
+    by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...]]]] = {}
     for position, needs in enumerate(needs_per_rule):
         if needs is None:
             always.add(position)
+            every.add(position)
             continue
         for pattern_needs in needs:
-            for need in pattern_needs:
-                for word in need:
-                    by_word.setdefault(word, set()).add(position)
-    return _WordIndex(frozenset(always), {word: frozenset(rules) for word, rules in by_word.items()})
+            every.add(position)
+            for word in _anchor(pattern_needs):
+                by_word.setdefault(word, []).append((position, pattern_needs))
+    return _WordIndex(
+        frozenset(every), frozenset(always), {word: tuple(entries) for word, entries in by_word.items()}
+    )
+
+
+def _candidates(index: _WordIndex, words: frozenset[str]) -> frozenset[int]:
+    """Rules that may fire on a report with these words (a superset of those that do)."""
+    found = set(index.always)
+    by_word = index.by_word
+    for word in words:
+        entries = by_word.get(word)
+        if entries is None:
+            continue
+        for position, needs in entries:
+            if position not in found and all(not need.isdisjoint(words) for need in needs):
+                found.add(position)
+    return frozenset(found)
 
 
 class RuleSet:
@@ -278,23 +338,15 @@ class RuleSet:
         accented_words = text.accented.split(" ")
         folded_set = frozenset(folded_words)
         accented_set = frozenset(accented_words)
-        candidates_folded = self._by_folded_word.candidates(folded_set)
-        candidates_accented = self._by_accented_word.candidates(accented_set)
+        candidates_folded = _candidates(self._by_folded_word, folded_set)
+        candidates_accented = _candidates(self._by_accented_word, accented_set)
         if not candidates_folded and not candidates_accented:
             return NO_RULES_FIRED
         fired: list[_CompiledRule] = []
         for position in sorted(candidates_folded | candidates_accented):
             compiled = self._compiled[position]
-            try_folded = (
-                position in candidates_folded
-                and compiled.folded is not None
-                and _may_match(compiled.folded_needs, folded_set)
-            )
-            try_accented = (
-                position in candidates_accented
-                and compiled.accented is not None
-                and _may_match(compiled.accented_needs, accented_set)
-            )
+            try_folded = position in candidates_folded and compiled.folded is not None
+            try_accented = position in candidates_accented and compiled.accented is not None
             if not try_folded and not try_accented:
                 continue
             excluded = _token_spans(compiled.exclude, text.folded)
