@@ -515,3 +515,46 @@ def test_a_transition_publishes_once_and_a_refused_one_not_at_all(staff, django_
         lifecycle.events.report_updated = original
     assert calls == [(report.pk, "accepted", staff["hepco"].pk)]
     assert len(callbacks) == 1  # published after commit, not before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_acting_at_once_one_wins_and_the_other_gets_409(reference_data, make_citizen):
+    import threading
+
+    from django.db import connection
+
+    # given a ticket that its agency accepts while an operator rejects it, at the same moment
+    citizen = make_citizen("+84905111999")
+    agency = make_staff("race-hepco", Role.AGENCY, "hepco")
+    operator = make_staff("race-op", Role.OPERATOR)
+    report = make_report(citizen, status=Status.ASSIGNED)
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def attempt(name, act):
+        try:
+            start.wait()
+            act()
+            outcomes[name] = "ok"
+        except ApiError as exc:
+            outcomes[name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=("accept", lambda: lifecycle.ticket_accept(actor=agency, report_id=report.pk))),
+        threading.Thread(target=attempt, args=("reject", lambda: lifecycle.report_reject(
+            actor=operator, report_id=report.pk, reason="trùng"))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    # then exactly one of them happened, the other was refused, and the trail tells one story
+    assert sorted(outcomes.values()) == ["illegal_transition", "ok"]
+    report.refresh_from_db()
+    winner = next(name for name, outcome in outcomes.items() if outcome == "ok")
+    assert report.status == {"accept": "accepted", "reject": "rejected"}[winner]
+    assert list(report.events.exclude(kind="submitted").values_list("old_status", "new_status")) == [
+        ("assigned", report.status)
+    ]
