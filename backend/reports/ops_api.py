@@ -83,12 +83,29 @@ class DuplicateOutput(serializers.Serializer):
     score = serializers.FloatField(help_text="text similarity 0..1 (character trigrams, diacritics folded)")
 
 
+class RoutingRuleOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    category = serializers.CharField(allow_null=True)
+    agency = serializers.CharField()
+    note = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class PhotoLocationOutput(serializers.Serializer):
+    position = serializers.IntegerField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
 class OpsReportDetailOutput(OpsReportOutput):
     """Everything about one report, for IOC staff only (it names the reporter)."""
 
     reporter = serializers.SerializerMethodField()
     triage_scores = serializers.JSONField(read_only=True)
     routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
+    routing_rule = serializers.SerializerMethodField()
+    photo_locations = serializers.SerializerMethodField()
     duplicates = serializers.SerializerMethodField()
     merged_reports = serializers.SerializerMethodField()
     resolution_photos = PhotoOutput(many=True, read_only=True)
@@ -96,7 +113,8 @@ class OpsReportDetailOutput(OpsReportOutput):
 
     class Meta(OpsReportOutput.Meta):
         fields = [
-            *OpsReportOutput.Meta.fields, "reporter", "triage_scores", "routing_rule_id", "duplicates",
+            *OpsReportOutput.Meta.fields, "reporter", "triage_scores", "routing_rule_id", "routing_rule",
+            "photo_locations", "duplicates",
             "merged_reports", "resolution_photos", "resolved_at", "closed_at", "rating_stars", "rating_comment",
             "timeline",
         ]
@@ -105,6 +123,25 @@ class OpsReportDetailOutput(OpsReportOutput):
     def get_reporter(self, report: Report) -> dict[str, str | None]:
         user = report.reporter
         return {"name": user.get_full_name() or None, "phone": user.phone or None}
+
+    @extend_schema_field(RoutingRuleOutput(allow_null=True))
+    def get_routing_rule(self, report: Report) -> dict[str, Any] | None:
+        rule = ops_selectors.report_routing_rule(report=report)
+        if rule is None:
+            return None
+        return {
+            "id": rule.pk, "order": rule.order, "category": rule.category.code if rule.category else None,
+            "agency": rule.agency.code, "note": rule.note, "active": rule.active,
+        }
+
+    @extend_schema_field(PhotoLocationOutput(many=True))
+    def get_photo_locations(self, report: Report) -> list[dict[str, Any]]:
+        # Where the camera says the photos were taken: a private hint for IOC staff, never published.
+        return [
+            {"position": p.position, "latitude": p.gps_lat, "longitude": p.gps_lon}
+            for p in report.photos.all()
+            if p.gps_lat is not None and p.gps_lon is not None
+        ]
 
     @extend_schema_field(DuplicateOutput(many=True))
     def get_duplicates(self, report: Report) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from backend.accounts.models import User
 from backend.core.errors import ApiError
 from backend.reports.lifecycle import OPEN_STATUSES
 from backend.reports.models import Photo, Report, ReportEvent, Status
-from routing.models import Urgency
+from routing.models import RoutingRule, Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -184,6 +184,13 @@ def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report
 def report_full_timeline(*, report: Report) -> QuerySet[ReportEvent]:
     """Every event, internal notes included: for IOC staff only."""
     return report.events.select_related("actor").order_by("created_at", "id")
+
+
+def report_routing_rule(*, report: Report) -> RoutingRule | None:
+    """The rule that routed the report, as it reads now (it may have been edited or deleted since)."""
+    if report.routing_rule_id is None:
+        return None
+    return RoutingRule.objects.select_related("category", "agency").filter(pk=report.routing_rule_id).first()
 
 
 def report_merged_ids(*, report: Report) -> list[int]:

@@ -274,3 +274,22 @@ def test_queue_and_board_cost_a_fixed_number_of_queries(operator_client, reporte
         assert len(operator_client.get(URL).json()["results"]) == 12
     with django_assert_max_num_queries(8):
         assert len(hepco.get("/api/v1/agency/tickets/").json()["results"]) == 12
+
+
+def test_detail_names_the_matched_rule_and_the_photos_gps_hint(operator_client, reporter):
+    from backend.reports.models import Photo
+    from routing.models import RoutingRule
+
+    rule = RoutingRule.objects.get(category__code="noise", order=10)
+    report = make_report(reporter, category="noise", urgency="critical", agency="police", routing_rule_id=rule.pk)
+    Photo.objects.create(report=report, position=0, image="x.jpg", thumbnail="x_t.jpg", content_type="image/jpeg",
+                         width=10, height=10, sha256="0" * 64, gps_lat=16.47, gps_lon=107.58)
+    body = operator_client.get(f"{URL}{report.pk}/").json()
+    assert body["routing_rule"] == {
+        "id": rule.pk, "order": 10, "category": "noise", "agency": "police", "note": rule.note, "active": True
+    }
+    assert body["photo_locations"] == [{"position": 0, "latitude": 16.47, "longitude": 107.58}]
+    # the citizen's own view never carries the GPS hint
+    from tests.conftest import _client_for
+
+    assert "photo_locations" not in _client_for(reporter).get(f"/api/v1/reports/{report.pk}/").json()
