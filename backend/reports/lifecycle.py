@@ -256,7 +256,12 @@ def report_triage_confirm(
         report, kind=ReportEvent.Kind.TRIAGE_OVERRIDE, actor=actor, old_status=old_status,
         old_value=old, new_value={**_routing_values(report), "confirmed": confirmed},
     )
-    events.report_updated(report, change="triage_confirmed" if confirmed else "triage_override", actor_id=actor.pk)
+    # An operator raising a report to critical is news for the alert screens, like a critical intake.
+    raised_to_critical = urgency == Urgency.CRITICAL and old["urgency"] != Urgency.CRITICAL
+    events.report_updated(
+        report, change="triage_confirmed" if confirmed else "triage_override", actor_id=actor.pk,
+        alert=raised_to_critical,
+    )
     return report
 
 

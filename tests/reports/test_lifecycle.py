@@ -558,3 +558,16 @@ def test_two_people_acting_at_once_one_wins_and_the_other_gets_409(reference_dat
     assert list(report.events.exclude(kind="submitted").values_list("old_status", "new_status")) == [
         ("assigned", report.status)
     ]
+
+
+def test_raising_a_report_to_critical_alerts_and_confirming_does_not(staff, monkeypatch):
+    calls: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        lifecycle.events, "report_updated",
+        lambda report, *, change, actor_id=None, alert=False: calls.append((change, alert)),
+    )
+    report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW, category="power_supply", urgency="high")
+    power = Category.objects.get(code="power_supply")
+    lifecycle.report_triage_confirm(actor=staff["operator"], report_id=report.pk, category=power, urgency="critical")
+    lifecycle.report_triage_confirm(actor=staff["operator"], report_id=report.pk, category=power, urgency="critical")
+    assert calls == [("triage_override", True), ("triage_confirmed", False)]
