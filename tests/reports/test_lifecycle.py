@@ -571,3 +571,24 @@ def test_raising_a_report_to_critical_alerts_and_confirming_does_not(staff, monk
     lifecycle.report_triage_confirm(actor=staff["operator"], report_id=report.pk, category=power, urgency="critical")
     lifecycle.report_triage_confirm(actor=staff["operator"], report_id=report.pk, category=power, urgency="critical")
     assert calls == [("triage_override", True), ("triage_confirmed", False)]
+
+
+def test_transitions_land_in_the_realtime_log_in_the_same_transaction(staff):
+    from realtime.models import EventLog
+
+    # given a ticket that HEPCO accepts, an operator notes internally, and HEPCO then returns
+    report = make_report(staff["citizen"], status=Status.ASSIGNED)
+    hepco = report.agency_id
+    lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
+    lifecycle.report_note_add(actor=staff["operator"], report_id=report.pk, note="nội bộ")
+    with pytest.raises(ApiError):
+        lifecycle.ticket_resolve(actor=staff["huewaco"], report_id=report.pk, note="x")
+    lifecycle.ticket_return(actor=staff["hepco"], report_id=report.pk, reason="không phải của chúng tôi")
+    rows = list(EventLog.objects.filter(report_id=report.pk).order_by("id"))
+    # then one log row per transition, none for the refusal
+    assert [(r.change, r.agency_id, r.previous_agency_id) for r in rows] == [
+        ("accepted", hepco, None), ("note", hepco, None), ("returned", None, hepco)
+    ]
+    # the agency never sees the reporter; the citizen does not hear of the internal note
+    assert all("reporter" not in (r.agency_payload or {}) for r in rows)
+    assert [r.citizen_payload is not None for r in rows] == [True, False, True]
