@@ -168,6 +168,7 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("area", str, description="ward code"),
     OpenApiParameter("agency", str, description="agency code"),
     OpenApiParameter("overdue", bool, description="deadline passed and still open"),
+    OpenApiParameter("q", str, description="a tracking code (exact) or words of the description"),
     OpenApiParameter(
         "ordering", str, enum=list(ops_selectors.ORDERINGS),
         description="default `urgency`: critical and high first, then oldest first",

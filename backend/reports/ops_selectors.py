@@ -86,9 +86,18 @@ class ReportQueueFilter(django_filters.FilterSet):
     # A choice, not a BooleanFilter: those read "maybe" as "no filter" instead of refusing it.
     overdue = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_overdue")
 
+    # Phone support: a citizen reads out the tracking code; or a few words of the description.
+    q = django_filters.CharFilter(method="filter_text", max_length=200)
+
     class Meta:
         model = Report
-        fields = ["status", "category", "urgency", "area", "agency", "overdue"]
+        fields = ["status", "category", "urgency", "area", "agency", "overdue", "q"]
+
+    def filter_text(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        text = value.strip()
+        if not text:
+            return qs
+        return qs.filter(Q(tracking_code__iexact=text) | Q(description__icontains=text))
 
     def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         return qs.filter(**{"is_overdue": value == "true"})  # an annotation: spelled as a dict for the type checker
@@ -97,7 +106,7 @@ class ReportQueueFilter(django_filters.FilterSet):
 class AgencyTicketFilter(ReportQueueFilter):
     class Meta:
         model = Report
-        fields = ["status", "category", "urgency", "area", "overdue"]
+        fields = ["status", "category", "urgency", "area", "overdue", "q"]
 
 
 def _filtered(filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:

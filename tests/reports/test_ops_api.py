@@ -293,3 +293,10 @@ def test_detail_names_the_matched_rule_and_the_photos_gps_hint(operator_client, 
     from tests.conftest import _client_for
 
     assert "photo_locations" not in _client_for(reporter).get(f"/api/v1/reports/{report.pk}/").json()
+
+
+def test_queue_finds_a_report_by_tracking_code_or_words(operator_client, reporter):
+    pothole = make_report(reporter, description="Ổ gà lớn trước chợ Đông Ba")
+    make_report(reporter, description="Đèn đường tắt")
+    assert ids(operator_client.get(f"{URL}?q={pothole.tracking_code.lower()}").json()) == [pothole.pk]
+    assert ids(operator_client.get(f"{URL}?q=chợ Đông Ba").json()) == [pothole.pk]
