@@ -124,7 +124,10 @@ class Head:
     sigmoid_b: FloatArray
 
     def probabilities(self, features: sp.csr_matrix) -> NDArray[np.float64]:
-        scores = np.asarray(features @ self.weights, dtype=np.float64) + self.bias
+        return self.calibrate(np.asarray(features @ self.weights, dtype=np.float64) + self.bias)
+
+    def calibrate(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Probabilities from decision scores (rows: reports)."""
         if self.calibration == "softmax":
             scores -= scores.max(axis=1, keepdims=True)
             np.exp(scores, out=scores)
@@ -164,8 +167,48 @@ class TriageModel:
         self, normalized_texts: Sequence[str]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Category and urgency probabilities, one row per text, columns in each head's label order."""
+        if len(normalized_texts) == 1:
+            return self._predict_one(normalized_texts[0])
         features = self.features(normalized_texts)
         return self.category.probabilities(features), self.urgency.probabilities(features)
+
+    def _predict_one(self, text: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        # The same arithmetic as features() + probabilities(), on dense vectors: building sparse
+        # matrices costs more than the whole computation for a single report (the request path).
+        char_ids: list[int] = []
+        cache = self._char_ids
+        lookup = self.char_vocabulary.get
+        for word in text.split():
+            found = cache.get(word)
+            if found is None:
+                found = [index for gram in word_char_ngrams(word) if (index := lookup(gram)) is not None]
+                if len(cache) < MAX_CACHED_WORDS:
+                    cache[word] = found
+            char_ids.extend(found)
+        word_lookup = self.word_vocabulary.get
+        word_ids = [index for gram in word_ngrams(text) if (index := word_lookup(gram)) is not None]
+        offset = len(self.char_vocabulary)
+        columns: list[NDArray[np.int64]] = []
+        values: list[NDArray[np.float64]] = []
+        for ids, idf, shift in ((char_ids, self.char_idf, 0), (word_ids, self.word_idf, offset)):
+            if not ids:
+                continue
+            unique, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+            weights = (np.log(counts) + 1.0) * idf[unique].astype(np.float64)
+            weights /= np.sqrt(np.dot(weights, weights))
+            columns.append(unique + shift)
+            values.append(weights)
+        if not columns:
+            return (
+                self.category.calibrate(self.category.bias.astype(np.float64)[None, :]),
+                self.urgency.calibrate(self.urgency.bias.astype(np.float64)[None, :]),
+            )
+        column = np.concatenate(columns)
+        value = np.concatenate(values)
+        return tuple(  # type: ignore[return-value]
+            head.calibrate((value @ head.weights[column].astype(np.float64) + head.bias)[None, :])
+            for head in (self.category, self.urgency)
+        )
 
     def decide_urgency(self, urgency_probabilities: NDArray[np.float64]) -> list[str]:
         """The model's urgency per row: critical above its own threshold, else the most likely."""

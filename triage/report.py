@@ -145,6 +145,21 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
             "These tell how the model does on text unlike its training data (foreign cities, tweets); they "
             "are much lower than the held-out figures and are the more honest estimate for unseen styles.",
         ]
+    latency = metrics.get("latency")
+    if latency:
+        single = latency["classify_ms"]
+        rates = latency["batch_reports_per_second"]
+        lines += [
+            "",
+            f"## Speed (`{latency['command']}`, {latency['cores']} cores, load average {latency['load_average']})",
+            f"- `classify()` one report: p50 {single['wall_p50']} ms, p99 {single['wall_p99']} ms wall; "
+            f"p50 {single['cpu_p50']} ms, p99 {single['cpu_p99']} ms CPU (goal p99 <= 5 ms). Bare model "
+            f"features+predict p50 {latency['bare_model_ms']['wall_p50']} ms; scikit-learn's own "
+            f"transform+predict p50 {latency['scikit_learn_ms']['wall_p50']} ms.",
+            f"- `classify_batch()`: {rates['classify_batch_wall']:,} reports/s wall, {rates['classify_batch_cpu']:,} "
+            f"per CPU-second (goal >= 5,000/s); bare model {rates['bare_model_wall']:,}/s, scikit-learn "
+            f"{rates['scikit_learn_wall']:,}/s.",
+        ]
     lines += [
         "",
         "## Known limits",

@@ -53,12 +53,12 @@ def percentile(samples: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(samples), q))
 
 
-def time_each(function, items) -> list[float]:  # type: ignore[no-untyped-def]
+def time_each(function, items, clock=time.perf_counter) -> list[float]:  # type: ignore[no-untyped-def]
     samples = []
     for item in items:
-        started = time.perf_counter()
+        started = clock()
         function(item)
-        samples.append(time.perf_counter() - started)
+        samples.append(clock() - started)
     return samples
 
 
@@ -86,11 +86,26 @@ def sklearn_reference(model: TriageModel):  # type: ignore[no-untyped-def]
     return predict
 
 
+def record(version: str, figures: dict) -> None:  # type: ignore[type-arg]
+    from triage import artifacts
+    from triage.report import write_model_card
+
+    version_dir = artifacts.models_root() / version
+    metrics = artifacts.read_json(version_dir / artifacts.METRICS_FILE)
+    metrics["latency"] = figures
+    artifacts.write_json(version_dir / artifacts.METRICS_FILE, metrics)
+    write_model_card(version_dir, metrics)
+    print(f"recorded in {version_dir / artifacts.METRICS_FILE} and {artifacts.CARD_FILE}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000, help="reports for the one-at-a-time timings")
     parser.add_argument("--batch", type=int, default=20000, help="reports for the throughput timing")
     parser.add_argument("--repeat", type=int, default=3, help="throughput runs (best is reported)")
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in the active model's metrics.json and card"
+    )
     args = parser.parse_args()
 
     loaded = triage.get_model()  # fails loudly if there is no committed model
@@ -104,24 +119,34 @@ def main() -> int:
     for text in singles[:200]:  # warm up caches, regexes, numpy
         triage.classify(text)
 
-    full = time_each(triage.classify, singles)
-    bare = time_each(lambda text: model.predict_proba([text]), normalized_singles)
-    bare_sklearn = time_each(
-        lambda text: reference([text]), normalized_singles[: max(200, args.reports // 4)]
-    )
+    # Wall time is what a caller waits; CPU time (time.thread_time) is the work itself and stays
+    # meaningful when other processes compete for the cores (see the load average printed above).
+    def single(clock):  # type: ignore[no-untyped-def]
+        return (
+            time_each(triage.classify, singles, clock),
+            time_each(lambda text: model.predict_proba([text]), normalized_singles, clock),
+            time_each(
+                lambda text: reference([text]), normalized_singles[: max(200, args.reports // 4)], clock
+            ),
+        )
 
-    def best_rate(function, items) -> float:  # type: ignore[no-untyped-def]
+    full, bare, bare_sklearn = single(time.perf_counter)
+    full_cpu, bare_cpu, bare_sklearn_cpu = single(time.thread_time)
+
+    def best_rate(function, items, clock=time.perf_counter) -> float:  # type: ignore[no-untyped-def]
         best = float("inf")
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started = clock()
             function(items)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, clock() - started)
         return len(items) / best
 
     rate_full = best_rate(triage.classify_batch, batch)
     rate_bare = best_rate(model.predict_proba, normalized_batch)
     rate_sklearn = best_rate(reference, normalized_batch)
     rate_normalize = best_rate(lambda items: [normalize(t) for t in items], batch)
+    rate_full_cpu = best_rate(triage.classify_batch, batch, time.process_time)
+    rate_bare_cpu = best_rate(model.predict_proba, normalized_batch, time.process_time)
 
     mean_chars = statistics.mean(len(text) for text in batch)
     print(
@@ -129,35 +154,70 @@ def main() -> int:
     )
     print(f"cpu: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     print()
-    print("one report at a time            p50 ms   p99 ms   (goal: classify p99 <= 5 ms)")
-    for name, samples in (
-        ("classify() (normalise+rules+model)", full),
-        ("bare: model features+predict", bare),
-        ("bare: scikit-learn transform+predict", bare_sklearn),
+    print("one report at a time                 wall p50  wall p99   cpu p50   cpu p99  (ms)")
+    for name, samples, cpu in (
+        ("classify() (normalise+rules+model)", full, full_cpu),
+        ("bare: model features+predict", bare, bare_cpu),
+        ("bare: scikit-learn transform+predict", bare_sklearn, bare_sklearn_cpu),
     ):
-        print(f"  {name:<36}{percentile(samples, 50) * 1e3:7.3f}  {percentile(samples, 99) * 1e3:7.3f}")
+        print(
+            f"  {name:<36}{percentile(samples, 50) * 1e3:8.3f}  {percentile(samples, 99) * 1e3:8.3f}"
+            f"  {percentile(cpu, 50) * 1e3:8.3f}  {percentile(cpu, 99) * 1e3:8.3f}"
+        )
     print(
         f"  ratio classify/bare p50 {percentile(full, 50) / percentile(bare, 50):.2f}, "
         f"classify/scikit-learn p50 {percentile(full, 50) / percentile(bare_sklearn, 50):.2f}"
     )
     print()
-    print("batch throughput                 reports/s   (goal: classify_batch >= 5,000/s)")
-    for name, rate in (
-        ("classify_batch()", rate_full),
-        ("bare: model features+predict", rate_bare),
-        ("bare: scikit-learn transform+predict", rate_sklearn),
-        ("normalisation alone", rate_normalize),
+    print("batch throughput                        reports/s (wall)   reports/s (cpu)")
+    for name, rate, rate_cpu in (
+        ("classify_batch()", rate_full, rate_full_cpu),
+        ("bare: model features+predict", rate_bare, rate_bare_cpu),
+        ("bare: scikit-learn transform+predict", rate_sklearn, None),
+        ("normalisation alone", rate_normalize, None),
     ):
-        print(f"  {name:<36}{rate:10,.0f}")
+        cpu_text = f"{rate_cpu:17,.0f}" if rate_cpu is not None else ""
+        print(f"  {name:<36}{rate:18,.0f}{cpu_text}")
     print(
-        f"  ratio bare/classify_batch {rate_bare / rate_full:.2f}, scikit-learn/classify_batch {rate_sklearn / rate_full:.2f}"
+        f"  ratio bare/classify_batch {rate_bare / rate_full:.2f}, "
+        f"scikit-learn/classify_batch {rate_sklearn / rate_full:.2f}"
     )
-    p99_ok = percentile(full, 99) <= 0.005
-    rate_ok = rate_full >= 5000
     print()
     print(
-        f"goals: p99 <= 5 ms {'met' if p99_ok else 'NOT met'}; >= 5,000 reports/s {'met' if rate_ok else 'NOT met'}"
+        f"goals (wall): p99 <= 5 ms {'met' if percentile(full, 99) <= 0.005 else 'NOT met'}; "
+        f">= 5,000 reports/s {'met' if rate_full >= 5000 else 'NOT met'}"
     )
+    print(
+        f"goals (cpu):  p99 <= 5 ms {'met' if percentile(full_cpu, 99) <= 0.005 else 'NOT met'}; "
+        f">= 5,000 reports/s {'met' if rate_full_cpu >= 5000 else 'NOT met'}"
+    )
+    print(f"load average after the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    if args.record:
+        record(
+            loaded.version,
+            {
+                "command": "python tests/bench/bench_triage.py --record",
+                "cores": os.cpu_count(),
+                "load_average": round(os.getloadavg()[0], 2),
+                "classify_ms": {
+                    "wall_p50": round(percentile(full, 50) * 1e3, 3),
+                    "wall_p99": round(percentile(full, 99) * 1e3, 3),
+                    "cpu_p50": round(percentile(full_cpu, 50) * 1e3, 3),
+                    "cpu_p99": round(percentile(full_cpu, 99) * 1e3, 3),
+                },
+                "bare_model_ms": {
+                    "wall_p50": round(percentile(bare, 50) * 1e3, 3),
+                    "cpu_p99": round(percentile(bare_cpu, 99) * 1e3, 3),
+                },
+                "scikit_learn_ms": {"wall_p50": round(percentile(bare_sklearn, 50) * 1e3, 3)},
+                "batch_reports_per_second": {
+                    "classify_batch_wall": round(rate_full),
+                    "classify_batch_cpu": round(rate_full_cpu),
+                    "bare_model_wall": round(rate_bare),
+                    "scikit_learn_wall": round(rate_sklearn),
+                },
+            },
+        )
     return 0
 
 

@@ -109,7 +109,20 @@ def test_batch_equals_one_by_one(models_dir, trained):
     artifacts.set_active(trained.version, models_dir)
     texts = ["Đèn đường hỏng", "rac thai boc mui", "", "A live wire fell on the road"]
 
-    assert triage.classify_batch(texts) == [triage.classify(text) for text in texts]
+    batch = triage.classify_batch(texts)
+    single = [triage.classify(text) for text in texts]
+
+    # the one-report path computes on dense vectors: same decisions, scores equal to float precision
+    decisions = [
+        (r.category, r.urgency, r.rules_fired, r.needs_review, r.alert, r.model_version) for r in batch
+    ]
+    assert decisions == [
+        (r.category, r.urgency, r.rules_fired, r.needs_review, r.alert, r.model_version) for r in single
+    ]
+    for left, right in zip(batch, single, strict=True):
+        assert left.confidence == pytest.approx(right.confidence, abs=1e-6)
+        assert left.category_scores == pytest.approx(right.category_scores, abs=1e-6)
+        assert left.urgency_scores == pytest.approx(right.urgency_scores, abs=1e-6)
 
 
 # --- the committed model (ml_models/triage/ACTIVE) on a handful of clear reports ---

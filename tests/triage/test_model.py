@@ -94,3 +94,13 @@ def test_critical_is_chosen_above_its_own_threshold(trained):
     row[0, labels.index("critical")] = threshold - 0.01
     row[0, labels.index("normal")] = 1.0 - threshold + 0.01
     assert trained.model.decide_urgency(row) == ["normal"]
+
+
+def test_one_report_path_equals_the_batch_path(trained):
+    texts = [normalize(t) for t in ("Dây điện bị đứt", "rac thai boc mui", "", "zzz qqq", "Đèn đường hỏng !")]
+
+    category_batch, urgency_batch = trained.model.predict_proba(texts)
+    for row, text in enumerate(texts):
+        category_one, urgency_one = trained.model.predict_proba([text])
+        np.testing.assert_allclose(category_one[0], category_batch[row], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(urgency_one[0], urgency_batch[row], rtol=1e-5, atol=1e-6)
