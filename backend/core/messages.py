@@ -66,8 +66,8 @@ MESSAGES: dict[str, Message] = {
     "server_error": Message("Lỗi máy chủ, vui lòng thử lại.", "Server error, please try again."),
     # Ticket lifecycle (backend/reports/lifecycle.py).
     "illegal_transition": Message(
-        "Không thể thực hiện thao tác '{action}' khi phản ánh đang ở trạng thái '{status}'.",
-        "'{action}' is not allowed while the report is '{status}'.",
+        "Không thể {action} khi phản ánh đang ở trạng thái \"{status}\".",
+        "Cannot {action} while the report is \"{status}\".",
     ),
     "already_rated": Message("Phản ánh này đã được đánh giá.", "This report has already been rated."),
     "reopen_window_passed": Message(

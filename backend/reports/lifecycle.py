@@ -52,6 +52,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import status as http
 
 from backend.accounts.models import Role, User
@@ -104,6 +105,24 @@ TRANSITIONS: dict[str, Transition] = {
 MERGE_TARGET_STATUSES = OPEN_STATUSES
 
 
+# How people call the actions, for the refusal message (Vietnamese, English).
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "triage": ("xác nhận phân loại", "confirm triage"),
+    "assign": ("chuyển đơn vị", "assign"),
+    "reject": ("từ chối", "reject"),
+    "merge": ("gộp phản ánh", "merge"),
+    "note": ("ghi chú", "add a note"),
+    "accept": ("tiếp nhận", "accept"),
+    "progress": ("cập nhật tiến độ", "report progress"),
+    "resolve": ("báo đã xử lý", "resolve"),
+    "return": ("trả lại", "return"),
+    "rate": ("đánh giá", "rate"),
+    "reopen": ("mở lại", "reopen"),
+    "mark_overdue": ("báo quá hạn", "mark overdue"),
+    "auto_close": ("tự động đóng", "auto-close"),
+}
+
+
 def is_legal(action: str, current_status: str) -> bool:
     return current_status in TRANSITIONS[action].sources
 
@@ -116,9 +135,18 @@ def _require_role(actor: User, action: str) -> None:
         raise ApiError("permission_denied", http.HTTP_403_FORBIDDEN)
 
 
+def _illegal(action: str, status: str) -> ApiError:
+    english = (get_language() or "vi").startswith("en")
+    vi_status, _, en_status = Status(status).label.partition(" / ")
+    return ApiError(
+        "illegal_transition", http.HTTP_409_CONFLICT,
+        action=ACTION_NAMES[action][english], status=en_status if english else vi_status,
+    )
+
+
 def _require_legal(action: str, report: Report) -> None:
     if not is_legal(action, report.status):
-        raise ApiError("illegal_transition", http.HTTP_409_CONFLICT, action=action, status=report.status)
+        raise _illegal(action, report.status)
 
 
 def _not_found() -> ApiError:
@@ -391,7 +419,7 @@ def ticket_resolve(
     if current is None:
         raise _not_found()
     if not is_legal("resolve", current):
-        raise ApiError("illegal_transition", http.HTTP_409_CONFLICT, action="resolve", status=current)
+        raise _illegal("resolve", current)
     raw = [f.read(settings.PHOTO_MAX_BYTES + 1) for f in photos]
     processed = process_photos(raw)
     stored: list[StoredPhoto] = []
@@ -477,7 +505,7 @@ def report_reopen(*, actor: User, report_id: int, reason: str, now: datetime | N
     if report.resolved_at is None or now - report.resolved_at > window:
         raise ApiError("reopen_window_passed", http.HTTP_409_CONFLICT, days=settings.REOPEN_WINDOW_DAYS)
     if report.agency_id is None:  # defensive: a resolved report always has its agency
-        raise ApiError("illegal_transition", http.HTTP_409_CONFLICT, action="reopen", status=report.status)
+        raise _illegal("reopen", report.status)
     old_status, old = report.status, _routing_values(report)
     report.status = S.REOPENED
     report.reopened_count += 1

@@ -226,14 +226,14 @@ def test_illegal_action_is_409_json_and_changes_nothing(operator_client, reporte
     assert response.json() == {
         "error": {
             "code": "illegal_transition",
-            "message": "Không thể thực hiện thao tác 'reject' khi phản ánh đang ở trạng thái 'in_progress'.",
+            "message": 'Không thể từ chối khi phản ánh đang ở trạng thái "Đang xử lý".',
             "fields": {},
         }
     }
     english = operator_client.post(
         f"{URL}{report.pk}/reject/", {"reason": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert english.json()["error"]["message"] == "'reject' is not allowed while the report is 'in_progress'."
+    assert english.json()["error"]["message"] == 'Cannot reject while the report is "In progress".'
     assert snapshot(report.pk) == before
 
 
