@@ -148,8 +148,17 @@ if REDIS_URL:
             # redis-py's pool defaults to 100 connections and channels-redis does not raise it: 1,000
             # sockets connecting at once failed with "Too many connections". Size it for the
             # sockets a worker holds (realtime also bounds concurrent group_add/discard per worker).
+            # redis-py 8 also defaults to a 5 s socket timeout, the same as channels-redis' 5 s
+            # BZPOPMIN: a loaded worker then reads the reply a little late and every websocket
+            # consumer of the process crashes with "Timeout reading from". Keep it well above 5 s.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000)}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 2000),
+                        "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 30.0),
+                    }
+                ],
                 "capacity": env_int("CHANNEL_CAPACITY", 1000),
             },
         }
