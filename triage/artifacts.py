@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
@@ -36,8 +37,11 @@ import numpy as np
 import scipy
 import sklearn
 
+from triage.lexicon import LEXICON_VERSION
 from triage.model import TriageModel
 from triage.normalize import NORMALIZER_VERSION
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION: Final = 1
 MODEL_FILE: Final = "model.npz"
@@ -132,6 +136,7 @@ def write_version(
             "model_sha256": sha256_file(model_path),
             "model_bytes": size,
             "normalizer_version": NORMALIZER_VERSION,
+            "lexicon_version": LEXICON_VERSION,
             "libraries": library_versions(),
             "data_hash": data_hash,
             "training": dict(training),
@@ -282,6 +287,16 @@ def load_version(
             model = TriageModel.from_arrays({name: arrays[name] for name in arrays.files})
     except (OSError, KeyError, ValueError) as error:
         raise ModelLoadError(f"model file of {version_dir.name} is malformed: {error}") from None
+    for key, current_version in (
+        ("normalizer_version", NORMALIZER_VERSION),
+        ("lexicon_version", LEXICON_VERSION),
+    ):
+        if manifest.get(key) != current_version:
+            # Not refused: the model still works, but it was trained on slightly different features.
+            logger.warning(
+                "triage model %s was trained with %s %s, this code has %s: retrain for best results",
+                version_dir.name, key, manifest.get(key), current_version,
+            )  # fmt: skip
     return model, manifest
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-LEXICON_VERSION: Final = 1
+LEXICON_VERSION: Final = 2
 
 CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     "garbage": (
@@ -117,12 +117,15 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
         "utility pole", "pole", "wire", "wires", "cable", "cables", "outage",
     ),
     "crime": (
+        "tu tap", "con do", "bao ke", "tin dung den", "ham doa", "de doa", "say xin", "say ruou", "gay roi", "chem nhau", "threat", "threatened", "threatening", "harass", "harassment", "drunk", "gang", "vandalism", "camera an ninh",
         "trom", "an trom", "cuop", "giat", "ma tuy", "nghien", "danh nhau", "cuop giat", "co bac", "danh bac",
         "chem", "doi no", "xiet no", "cong an", "trom cap", "ke gian", "thieves", "thief", "theft",
         "stolen", "steal", "robbery", "robbed", "drugs", "drug", "gambling", "burglary", "burglar",
         "police", "fight", "fighting", "suspicious",
     ),
-    "fire": ("chay", "boc chay", "cuu hoa", "pccc", "fire", "burning", "flames"),
+    "fire": (
+        "chay", "boc chay", "cuu hoa", "pccc", "fire", "burning", "flames", "lua lan", "chay lan", "khoi mu mit", "chua chay", "dam chay", "chay nha", "chay xuong", "chay rung", "chay co", "xe cuu hoa", "blaze", "burnt", "firefighters", "fire truck", "smoke coming",
+    ),
     "noise": (
         "on qua", "qua on", "on ao", "tieng on", "karaoke", "hat karaoke", "loa", "loa keo", "nhac", "am thanh", "am i",
         "inh oi", "khoan", "keu", "noise", "noisy", "loud", "music", "speaker",
@@ -175,6 +178,18 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "injury": ("bi thuong", "te nga", "nga", "injured", "hurt", "fell", "fall", "wounded"),
     "cosmetic": ("xau", "mat my quan", "bac mau", "ugly", "faded", "old", "dirty", "minor", "small"),
+    "rescue": (
+        "cuu ho", "cuu nan", "mac ket", "lat thuyen", "chim thuyen", "duoi nuoc", "capsized", "sank", "sinking boat", "rescue", "trapped", "drowning", "boat", "thuyen",
+    ),
+    "animals": (
+        "cho hoang", "cho tha rong", "ran", "to chim", "chim", "ong vo ve", "python", "snake", "stray dog", "stray dogs", "bird", "birds", "nest", "monkey", "monkeys", "animal", "animals",
+    ),
+    "tourism": (
+        "du lich", "khach du lich", "tour", "gia ve", "chat chem", "taxi", "xich lo", "homestay", "khach san", "tourist", "tourists", "hotel", "ticket", "tickets", "overcharged", "price", "prices", "meter",
+    ),
+    "public_facility": (
+        "nha ve sinh cong cong", "nha ve sinh", "wifi", "nha cho xe buyt", "tram xe buyt", "bus stop", "public toilet", "restroom", "toilet", "toilets", "bench shelter",
+    ),
 }  # fmt: skip
 
 # first word -> [(phrase length in words, phrase words, concept)], longest first

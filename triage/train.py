@@ -587,7 +587,14 @@ def compare_estimators(
     rules = default_rules()
     table: list[dict[str, Any]] = []
     for config in candidates:
-        scores: dict[str, list[float]] = {"macro_f1": [], "critical_recall": [], "log_loss": [], "ece": []}
+        scores: dict[str, list[float]] = {
+            "macro_f1": [],
+            "critical_recall": [],
+            "critical_precision": [],
+            "urgency_accuracy": [],
+            "log_loss": [],
+            "ece": [],
+        }
         started = time.perf_counter()
         for fit_index, check_index in folds:
             model = fit_model(
@@ -601,11 +608,15 @@ def compare_estimators(
             result = evaluate(model, [training[i] for i in check_index], rules=rules)
             scores["macro_f1"].append(result["category"]["macro_f1"])
             scores["critical_recall"].append(result["critical"]["recall"] or 0.0)
+            scores["critical_precision"].append(result["critical"]["precision"] or 0.0)
+            scores["urgency_accuracy"].append(result["urgency"]["accuracy"] or 0.0)
             scores["log_loss"].append(result["category_log_loss"] or 0.0)
             scores["ece"].append(result["category_ece"])
         row = {
             "estimator": config.estimator,
             "C": config.category_c,
+            "critical_probability": config.critical_probability,
+            "min_df": config.min_df,
             **{name: round(float(np.mean(values)), 4) for name, values in scores.items()},
             "seconds": round(time.perf_counter() - started, 1),
         }
