@@ -37,10 +37,23 @@ def _memory_sms(settings):
     yield MemorySmsSender.outbox
 
 
-@pytest.fixture
-def reference_data(db):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Reference data is loaded once per test database instead of once per test (it is most of a
+    # small test's cost); the function fixture below reloads it after a transactional test flushed it.
     from routing.services import reference_data_load
 
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture
+def reference_data(db):
+    from routing.models import Area, Category
+    from routing.services import ReferenceCounts, reference_data_load
+
+    if Category.objects.exists():
+        return ReferenceCounts(categories=Category.objects.count(), agencies=0, areas=Area.objects.count(), created=0)
     return reference_data_load()
 
 

@@ -37,6 +37,7 @@ def imported(reference_data):
 
 
 def test_first_import_creates_40_wards_and_a_second_run_changes_nothing(db):
+    Area.objects.all().delete()  # given a deployment with no wards yet
     first = _import()
     assert "40 features, 40 created, 0 updated" in first
     assert Area.objects.count() == 40
