@@ -164,7 +164,14 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The default capacity (100 messages per socket) drops live events in a burst; realtime repairs
+    # such gaps from the event log, but a larger buffer avoids the repair work.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
+        }
+    }
 
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -234,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "routing.models.Area.Kind",
+        "EventKindEnum": "backend.reports.models.ReportEvent.Kind",
+        "PhotoKindEnum": "backend.reports.models.Photo.Kind",
+    },
 }
 
 # Uploads: 5 photos x 10 MB plus text. Larger bodies are refused before parsing.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -29,9 +29,11 @@ class OtpRequestApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
+    @extend_schema_serializer(component_name="OtpRequestInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
 
+    @extend_schema_serializer(component_name="OtpRequestOutput")
     class OutputSerializer(serializers.Serializer):
         phone = serializers.CharField()
         expires_in = serializers.IntegerField()
@@ -49,6 +51,7 @@ class OtpVerifyApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
+    @extend_schema_serializer(component_name="OtpVerifyInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
         code = serializers.RegexField(r"^\s*\d{6}\s*$", max_length=12)
@@ -66,6 +69,7 @@ class StaffLoginApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
+    @extend_schema_serializer(component_name="StaffLoginInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=200, trim_whitespace=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from routing.models import Agency, Area, Category
 class CategoryListApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="CategoryOutput")
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = Category
@@ -30,6 +31,7 @@ class CategoryListApi(APIView):
 class AgencyListApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="AgencyOutput")
     class OutputSerializer(serializers.ModelSerializer):
         categories: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -46,6 +48,7 @@ class AgencyListApi(APIView):
 class AreaListApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="AreaOutput")
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = Area

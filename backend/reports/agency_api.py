@@ -26,7 +26,7 @@ from backend.core.errors import ApiError
 from backend.reports import lifecycle, ops_selectors
 from backend.reports.models import Report, Status
 from backend.reports.ops_api import QUEUE_PARAMETERS, next_link, page_size
-from backend.reports.serializers import NameSerializer, PhotoOutput, ReportOutput, TimelineEntry, bilingual
+from backend.reports.serializers import NameSerializer, ReportOutput, TimelineEntry, bilingual
 
 # ReportOutput.Meta is invisible to the type checker across modules (django-stubs), hence the alias.
 CITIZEN_FIELDS: list[str] = list(ReportOutput.Meta.fields)  # type: ignore[attr-defined]
@@ -35,7 +35,6 @@ class TicketOutput(ReportOutput):
     """A ticket as its agency sees it: the report without its reporter, with the deadline state."""
 
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    resolution_photos = PhotoOutput(many=True, read_only=True)
 
     class Meta(ReportOutput.Meta):  # type: ignore[name-defined]
         fields = [

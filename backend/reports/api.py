@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -41,6 +41,7 @@ class CategoryCodeField(serializers.SlugRelatedField):
 class ReportCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="ReportCreateInput")
     class InputSerializer(serializers.Serializer):
         description = serializers.CharField(max_length=5000, trim_whitespace=True)
         latitude = serializers.FloatField(min_value=-90, max_value=90, validators=[_finite])

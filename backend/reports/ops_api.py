@@ -25,7 +25,7 @@ from backend.reports import lifecycle, ops_selectors
 from backend.reports.api import CategoryCodeField
 from backend.reports.duplicates import duplicate_candidates
 from backend.reports.models import Report, ReportEvent, Status
-from backend.reports.serializers import NameSerializer, PhotoOutput, ReportOutput, bilingual
+from backend.reports.serializers import NameSerializer, ReportOutput, bilingual
 from routing.models import Agency, Urgency
 
 PAGE_SIZE = 50
@@ -108,7 +108,6 @@ class OpsReportDetailOutput(OpsReportOutput):
     photo_locations = serializers.SerializerMethodField()
     duplicates = serializers.SerializerMethodField()
     merged_reports = serializers.SerializerMethodField()
-    resolution_photos = PhotoOutput(many=True, read_only=True)
     timeline = serializers.SerializerMethodField()
 
     class Meta(OpsReportOutput.Meta):

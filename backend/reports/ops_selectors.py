@@ -21,7 +21,6 @@ from django.db.models import (
     Case,
     DateTimeField,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -34,7 +33,8 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.errors import ApiError
 from backend.reports.lifecycle import OPEN_STATUSES
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.models import Report, ReportEvent, Status
+from backend.reports.selectors import with_relations
 from routing.models import RoutingRule, Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -70,11 +70,6 @@ def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
     )
 
 
-def _with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
-    return qs.select_related("category", "area", "agency", "merged_into").prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
-        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.RESOLUTION), to_attr="resolution_photos"),
-    )
 
 
 class ReportQueueFilter(django_filters.FilterSet):
@@ -174,13 +169,13 @@ def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | Non
 
 def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report]:
     """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
-    qs = _with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+    qs = with_relations(_annotated(Report.objects.all(), now or timezone.now()))
     return _filtered(ReportQueueFilter, params, qs)
 
 
 def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report:
     report = (
-        _with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+        with_relations(_annotated(Report.objects.all(), now or timezone.now()))
         .select_related("reporter")
         .filter(pk=report_id)
         .first()
@@ -214,14 +209,14 @@ def _agency_id(user: User) -> int:
 
 
 def agency_tickets(*, user: User, params: Any, now: datetime | None = None) -> QuerySet[Report]:
-    qs = _with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
     return _filtered(AgencyTicketFilter, params, qs)
 
 
 def agency_ticket_get(*, user: User, report_id: int, now: datetime | None = None) -> Report:
     # Another agency's ticket answers 404: its existence is not theirs to know.
     report = (
-        _with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+        with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
         .filter(pk=report_id)
         .first()
     )

@@ -9,19 +9,21 @@ from backend.accounts.models import User
 from backend.reports.models import Photo, Report, ReportEvent
 
 
-def _with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
-    return qs.select_related("category", "area", "agency").prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT))
+def with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """What every report view shows: reference rows joined, report and after-photos prefetched apart."""
+    return qs.select_related("category", "area", "agency", "merged_into").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
+        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.RESOLUTION), to_attr="resolution_photos"),
     )
 
 
 def report_list_mine(*, user: User) -> QuerySet[Report]:
-    return _with_relations(Report.objects.filter(reporter=user)).order_by("-created_at", "-id")
+    return with_relations(Report.objects.filter(reporter=user)).order_by("-created_at", "-id")
 
 
 def report_get_mine(*, user: User, report_id: int) -> Report:
     # Another citizen's report answers 404, not 403: its existence is not theirs to know.
-    report = _with_relations(Report.objects.filter(reporter=user, pk=report_id)).first()
+    report = with_relations(Report.objects.filter(reporter=user, pk=report_id)).first()
     if report is None:
         raise Http404
     return report

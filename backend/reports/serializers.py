@@ -82,16 +82,17 @@ class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     status_name = serializers.SerializerMethodField()
-    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.CharField(source="category.code", allow_null=True, read_only=True)
     category_name = serializers.SerializerMethodField()
     urgency = serializers.SerializerMethodField()
     urgency_name = serializers.SerializerMethodField()
     triage = serializers.SerializerMethodField()
-    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.CharField(source="area.code", allow_null=True, read_only=True)
     area_name = serializers.SerializerMethodField()
-    agency: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = serializers.CharField(source="agency.code", allow_null=True, read_only=True)
     agency_name = serializers.SerializerMethodField()
-    photos = PhotoOutput(many=True, read_only=True)
+    photos = serializers.SerializerMethodField()
+    resolution_photos = serializers.SerializerMethodField()
     merged_into = serializers.SerializerMethodField()
 
     class Meta:
@@ -99,9 +100,22 @@ class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
         fields = [
             "id", "tracking_code", "status", "status_name", "description", "latitude", "longitude",
             "anonymous", "category", "category_name", "urgency", "urgency_name", "triage", "area",
-            "area_name", "agency", "agency_name", "due_at", "photos", "me_too_count", "merged_into",
+            "area_name", "agency", "agency_name", "due_at", "photos", "resolution_photos", "me_too_count", "merged_into",
             "client_created_at", "created_at", "updated_at",
         ]
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_photos(self, report: Report) -> list[dict[str, Any]]:
+        # The citizen's own photos; the agency's after-photos are listed apart.
+        photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
+        photos = getattr(report, "resolution_photos", None)
+        if photos is None:
+            photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
 
     @extend_schema_field(NameSerializer)
     def get_status_name(self, report: Report) -> dict[str, str]:

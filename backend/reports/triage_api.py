@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,9 +18,11 @@ from routing.models import Category, Urgency
 class TriagePreviewApi(APIView):
     permission_classes = [IsOperator]
 
+    @extend_schema_serializer(component_name="TriagePreviewInput")
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         description = serializers.CharField(max_length=5000)
 
+    @extend_schema_serializer(component_name="TriagePreviewOutput")
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         category = serializers.CharField()
         category_name = serializers.DictField(child=serializers.CharField())

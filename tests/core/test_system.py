@@ -105,3 +105,12 @@ def test_channel_layer_matches_the_environment(settings):
 
     expected = "channels_redis.core.RedisChannelLayer" if os.environ.get("REDIS_URL") else "channels.layers.InMemoryChannelLayer"
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == expected
+
+
+def test_openapi_schema_generates_without_warnings(db):
+    # A warning from drf-spectacular means a wrong schema (e.g. two components under one name).
+    import io
+
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", stdout=io.StringIO())

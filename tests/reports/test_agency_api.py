@@ -152,3 +152,20 @@ def test_agency_timeline_hides_internal_notes(hepco, reporter, operator_client):
     operator_client.post(f"/api/v1/ops/reports/{ticket.pk}/notes/", {"note": "nội bộ IOC"}, format="json")
     body = hepco.get(f"{URL}{ticket.pk}/").json()
     assert [e["kind"] for e in body["timeline"]] == ["submitted"]
+
+
+def test_citizen_sees_the_after_photos_apart_from_their_own(hepco, reporter, real_photo_paths, client_for):
+    # given a resolved ticket with one after-photo
+    ticket = make_report(reporter, agency="hepco")
+    hepco.post(f"{URL}{ticket.pk}/accept/")
+    hepco.post(
+        f"{URL}{ticket.pk}/resolve/",
+        {"note": "Đã dọn", "photos": [upload("after.jpg", real_photo_paths[5].read_bytes())]},
+        format="multipart",
+    )
+    # when the reporter opens their report
+    body = client_for(reporter).get(f"/api/v1/reports/{ticket.pk}/").json()
+    # then the after-photo is listed as such, not among the citizen's photos
+    assert body["photos"] == []
+    assert len(body["resolution_photos"]) == 1
+    assert body["resolution_photos"][0]["url"].startswith("http://testserver/media/resolutions/")
