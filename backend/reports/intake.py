@@ -44,7 +44,12 @@ class IntakeDecision:
 def decide_intake(
     *, description: str, latitude: float, longitude: float, category_hint: Category | None, now: datetime
 ) -> IntakeDecision:
-    result = triage.classify(description, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
+    try:
+        result = triage.classify(description, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
+    except Exception:
+        # A broken model or rule must never cost a citizen their report: store it for human review.
+        logger.exception("triage failed; the report goes to human review")
+        result = triage.TriageResult(category="other", urgency="normal", confidence=0.0)
     tables = routing.tables()
     categories = tables.categories
     reasons: list[str] = []

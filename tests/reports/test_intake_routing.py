@@ -110,3 +110,18 @@ def test_real_geometry_thuan_an_beach(citizen_client, fake_triage, ward_polygons
     fake_triage("environment", "normal", 0.9)
     body = submit(citizen_client, "Rác trên bãi biển", lat="16.5587", lon="107.6427")
     assert body["area"] == "thuan-an"
+
+
+def test_a_failing_triage_never_loses_the_report(citizen_client, monkeypatch):
+    # given a triage that crashes (a broken model file or rule)
+    import triage
+
+    def broken(*args, **kwargs):
+        raise ValueError("bad rule")
+
+    monkeypatch.setattr(triage, "classify", broken)
+    # when a citizen submits
+    body = submit(citizen_client, category="road_damage")
+    # then the report is stored for human review with the citizen's hint
+    assert (body["status"], body["category"], body["triage"]["model_version"]) == ("needs_review", "road_damage", None)
+    assert Report.objects.get().needs_review_reasons == ["no_model"]
