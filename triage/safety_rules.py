@@ -588,6 +588,49 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"suicidal",
             r"jump off (?:the )?bridge",
             r"jumping off (?:the )?bridge",
+            # added after model 2026.11.22-2 (see MODEL_CARD.md): someone on a railing about to jump
+            r"(?:dinh|doi|toan) nhay",
+            rf"(?:sap|muon) nhay (?:xuong )?(?:cau|song|lau|ho|tu tang|tu tren|xuong)",
+            rf"(?:dung|treo|leo|ngoi) (?:{W}){{0,2}}(?:lan can|thanh cau|mep cau|mep lan can|san thuong) (?:{W}){{0,8}}(?:dinh|doi|toan|sap|muon) nhay",
+            r"uong (?:ca |het |nhieu )?(?:chai |lo |vi )?thuoc (?:tru sau|chuot|diet co|diet chuot)",
+            r"uong thuoc qua lieu",
+            r"cat (?:co )?tay (?:tu tu|tu sat|de chet)",
+            r"(?:threatening|about|going|trying|wants|want|threatens) to (?:jump|kill (?:himself|herself|themselves|myself))",
+            r"kill (?:himself|herself|themselves|myself)",
+            r"(?:standing|sitting|climbed) on the (?:bridge )?(?:railing|parapet|ledge)",
+            r"overdosed?",
+            r"self harm",
+            r"took (?:a lot of|too many) (?:sleeping )?pills",
+        ),
+        exclude=(r"nhay (?:mua|dam|hip hop|dance|day|nhot|vao hoc|viec|lop|cong viec)", r"jump (?:rope|the queue|the line)"),
+    ),
+    SafetyRule(
+        id="bridge_failure",
+        description="A bridge structurally failing: sagging, sinking, tilting, a cracked beam or pillar",
+        min_urgency="critical",
+        category="road_damage",
+        # "cau" without marks is also "câu" (sentence, fishing) and "cẩu" (crane): folded patterns name
+        # a part of the bridge or a kind of bridge.
+        accented_patterns=(
+            r"cầu (?:\w+ ){0,4}(?:(?:bị |đang )?võng xuống|bị võng|đang lún|bị lún|sụt lún|nghiêng hẳn|đang nghiêng|bị nghiêng|oằn|gãy dầm|nứt dầm|nứt trụ|nứt gãy|rung lắc mạnh|lung lay)",
+        ),
+        patterns=(
+            rf"(?:dam|tru|mo|nhip|mat) cau (?:{W}){{0,4}}(?:nut|gay|vong xuong|bi vong|lun|sut|nghieng|xoi lo|oan)",
+            rf"cau (?:go|tre|sat|treo|dan sinh|be tong|tam|khi|phao) (?:{W}){{0,4}}(?:vong xuong|bi vong|sut lun|bi lun|nghieng|oan|gay dam|nut dam|lung lay)",
+            rf"(?:bridge|footbridge) (?:{W}){{0,12}}(?:sagging|buckling|buckled|giving way|tilting|sinking|swaying badly)",
+            rf"(?:cracked|broken|sagging|buckled) (?:{W}){{0,1}}(?:beam|beams|girder|girders|pillar|pillars|pier|piers|span) (?:{W}){{0,4}}bridge",
+            rf"(?:bridge|footbridge) (?:{W}){{0,12}}(?:cracked|broken|sagging) (?:beam|beams|girder|girders|pillar|pillars|pier|piers|span)",
+        ),
+        exclude=(r"cau (?:thang|long|ca|hoi|truot|tuot)", r"(?:yeu|nhu|xe) cau", r"bridge (?:club|game)"),
+    ),
+    SafetyRule(
+        id="tree_uprooting_near_people",
+        description="A tree being uprooted or about to fall where people are",
+        min_urgency="critical",
+        category="trees_parks",
+        patterns=(
+            rf"(?:nghieng (?:{W}){{0,6}}re (?:cay )?(?:{W}){{0,1}}(?:bat|troc|bung|troi) len|(?:dang|sap) (?:bi )?(?:bat goc|troc goc|troc re)|bat goc mot nua|sap do|sap nga|lung lay manh) (?:{W}){{0,12}}(?:nguoi|du khach|hoc sinh|tre em|dong nguoi|xep hang|san truong|nguoi qua lai|nguoi di duong|nguoi dan)",
+            rf"(?:uprooted|uprooting|roots (?:are )?(?:lifting|coming up|pulling out|tearing up)|about to fall|could fall any (?:minute|moment)) (?:{W}){{0,10}}(?:people|tourists|children|students|kids|crowd|queue|pedestrians|passers by)",
         ),
     ),
     SafetyRule(

@@ -115,6 +115,16 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
     "landslide": ("Sạt lở đất ở đồi sau nhà", "sat lo dat o doi sau nha", "Đường đất nhiều bụi"),
     "buried": ("Nhà bị vùi lấp sau sạt lở", "nha bi vui lap sau sat lo", "Vui lòng dọn rác"),
     "self_harm": ("Có người đòi tự tử trên cầu", "co nguoi doi nhay cau", "Từ từ sửa cũng được"),
+    "bridge_failure": (
+        "Cây cầu gỗ dân sinh ở thôn bị võng xuống, xe máy vẫn chạy qua",
+        "dam cau bi nut lon, xe tai van chay qua",
+        "Cầu thang chung cư bị bong gạch",
+    ),
+    "tree_uprooting_near_people": (
+        "Cây phượng trước cổng trường sắp đổ, học sinh vẫn đứng chờ dưới gốc",
+        "cay co thu dang bi bat goc sau bao, hoc sinh di qua hang ngay",
+        "Cây xanh rễ bật lên làm nứt vỉa hè, người đi bộ vấp",
+    ),
     "person_hit": ("Xe tải tông người đi bộ", "xe tai tong nguoi di bo", "Xe tải đậu trên vỉa hè"),
     "animal_attack": ("Chó dại cắn người ở chợ", "cho dai can nguoi o cho", "Chó sủa cả đêm"),
     "mass_illness": (
@@ -168,6 +178,9 @@ def test_rule_stays_quiet_on_look_alike_text(rule_id):
         ("Missing child, 4 years old, last seen at Dong Ba", "missing_person"),
         ("Flash flood swept away a motorbike", "life_threatening_flood"),
         ("man with a knife threatening people", "weapon"),
+        ("A woman is standing on the bridge railing and threatening to jump", "self_harm"),
+        ("The old footbridge is sagging in the middle and people still walk on it", "bridge_failure"),
+        ("The big tree by the school gate is uprooting in the wind, children walk under it", "tree_uprooting_near_people"),
     ],
 )
 def test_rules_fire_in_english(text, rule_id):
