@@ -356,7 +356,8 @@ def to_telex(word: str) -> str:
         if ch in "đĐ":
             out.append("dd" if ch == "đ" else "Dd")
             continue
-        base, *marks = unicodedata.normalize("NFD", ch)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
         piece = base
         for mark in marks:
             if mark in TELEX_TONES:
