@@ -96,7 +96,7 @@ class StreamConsumer(AsyncConsumer):
         self.position = 0
         self.sent = _SentSeqs()
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=settings.REALTIME_SEND_BUFFER)
-        self.tasks: list[asyncio.Task[Any]] = []
+        self.tasks: set[asyncio.Task[Any]] = set()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         self.query_after = _int_or_none(query.get("after", [None])[0])
         # Accept first: only an open socket can be closed with a meaningful code.
@@ -114,7 +114,7 @@ class StreamConsumer(AsyncConsumer):
             if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.may_use_session)(user):
                 await self._start(user, self.query_after)
                 return
-        self.tasks.append(asyncio.create_task(self._auth_deadline()))
+        self._spawn(self._auth_deadline())
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
         if self.closing:
@@ -159,7 +159,7 @@ class StreamConsumer(AsyncConsumer):
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closing = True
-        for task in self.tasks:
+        for task in list(self.tasks):
             task.cancel()
         if self.group is not None:
             async with _layer_gate():
@@ -195,8 +195,8 @@ class StreamConsumer(AsyncConsumer):
             await self.channel_layer.group_add(self.group, self.channel_name)
         current = await database_sync_to_async(log.head)()
         self.position = current if after is None else after
-        self.tasks.append(asyncio.create_task(self._writer()))
-        self.tasks.append(asyncio.create_task(self._heartbeat()))
+        self._spawn(self._writer())
+        self._spawn(self._heartbeat())
         self._control(
             "hello",
             {"stream": stream.kind, "id": stream.key, "heartbeat": settings.REALTIME_HEARTBEAT_SECONDS},
@@ -236,12 +236,19 @@ class StreamConsumer(AsyncConsumer):
 
     def _begin_replay(self, after: int, *, announce: bool = True) -> None:
         self.replaying = True
-        self.tasks.append(asyncio.create_task(self._replay(after, announce=announce)))
+        self._spawn(self._replay(after, announce=announce))
+
+    def _spawn(self, coro: Any) -> None:
+        # Finished tasks drop out of the set, so a long-lived socket does not accumulate them.
+        task = asyncio.create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def _replay(self, after: int, *, announce: bool = True) -> None:
         assert self.stream is not None
         stream = self.stream
         replayed = 0
+        stopped = False
         try:
             plan = await database_sync_to_async(log.plan_resume)(stream, after)
             if not plan.ok:
@@ -262,20 +269,25 @@ class StreamConsumer(AsyncConsumer):
             self.position = max(self.position, cursor)
             if announce:
                 self._control("resumed", {"after": after, "replayed": replayed})
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, GeneratorExit):
+            stopped = True  # the socket is gone (or the server stops): nothing left to flush
             raise
         except Exception:
             logger.exception("replay failed")
             self._control("reload", {"reason": "replay_failed", "after": after})
         finally:
-            # Live events that arrived meanwhile, minus those the replay already sent.
-            pending, self.pending = sorted(self.pending, key=lambda item: item[0]), []
-            self.replaying = False
-            for seq, prev, text in pending:
-                if self.replaying:  # a gap among them started another repair: keep holding
-                    self._hold(seq, prev, text)
-                else:
-                    self._accept_live(seq, prev, text)
+            if not stopped:
+                self._flush_pending()
+
+    def _flush_pending(self) -> None:
+        """Live events that arrived during a replay, minus those the replay already sent."""
+        pending, self.pending = sorted(self.pending, key=lambda item: item[0]), []
+        self.replaying = False
+        for seq, prev, text in pending:
+            if self.replaying:  # a gap among them started another repair: keep holding
+                self._hold(seq, prev, text)
+            else:
+                self._accept_live(seq, prev, text)
 
     def _deliver(self, seq: int, text: str) -> None:
         if self.sent.add(seq):
@@ -296,7 +308,7 @@ class StreamConsumer(AsyncConsumer):
         if self.closing:
             return
         logger.info("closing slow websocket %s (buffer full)", self.channel_name)
-        self.tasks.append(asyncio.create_task(self._close(CLOSE_TOO_SLOW)))
+        self._spawn(self._close(CLOSE_TOO_SLOW))
 
     async def _writer(self) -> None:
         while True:
@@ -324,7 +336,7 @@ class StreamConsumer(AsyncConsumer):
             return
         self.closing = True
         current = asyncio.current_task()
-        for task in self.tasks:
+        for task in list(self.tasks):
             if task is not current:
                 task.cancel()
         await self.send({"type": "websocket.close", "code": code})

@@ -74,7 +74,9 @@ def manage(env: dict[str, str], *args: str) -> str:
 def database() -> Iterator[dict[str, str]]:
     with tempfile.TemporaryDirectory() as var:
         env = {**os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "BENCH_ENDPOINTS": "true",
-               "LOG_LEVEL": "WARNING", "REALTIME_HEARTBEAT_SECONDS": "30", "REALTIME_SEND_BUFFER": "2000"}
+               "LOG_LEVEL": "WARNING", "REALTIME_HEARTBEAT_SECONDS": "30", "REALTIME_SEND_BUFFER": "2000",
+               # every gap must be served by replay here (a "reload" would count as missing)
+               "REALTIME_REPLAY_MAX": "1000000"}
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         manage(env, "migrate", "-v0")
@@ -142,7 +144,7 @@ def post(url: str, *, token: str | None = None, fields: dict[str, str] | None = 
                         for k, v in fields.items()) + f"--{boundary}--\r\n").encode()
         headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
     req = urllib.request.Request(url, data=data, method="POST", headers=headers)
-    with urllib.request.urlopen(req, timeout=60) as res:
+    with urllib.request.urlopen(req, timeout=180) as res:
         return json.loads(res.read() or b"{}")
 
 
@@ -245,6 +247,7 @@ async def lossless(srv: Server, total: int, clients: int, seed: int = 5) -> dict
     received: list[list[int]] = [[] for _ in range(clients)]
     last_seq = [start_head] * clients
     drops = [0] * clients
+    reloads = [0] * clients
     finished = asyncio.Event()
     final = {"last": 0}
 
@@ -258,6 +261,8 @@ async def lossless(srv: Server, total: int, clients: int, seed: int = 5) -> dict
             try:
                 async for raw in ws:
                     msg = json.loads(raw)
+                    if msg["type"] == "reload":
+                        reloads[i] += 1
                     if msg["type"] == "report.updated":
                         received[i].append(msg["seq"])
                         last_seq[i] = max(last_seq[i], msg["seq"])
@@ -277,8 +282,8 @@ async def lossless(srv: Server, total: int, clients: int, seed: int = 5) -> dict
 
     tasks = [asyncio.create_task(client(i)) for i in range(clients)]
     first = last = 0
-    for _ in range(total // 500):
-        result = await asyncio.to_thread(post, f"{srv.url}/bench/realtime/emit/?n=500")
+    for _ in range(total // 100):
+        result = await asyncio.to_thread(post, f"{srv.url}/bench/realtime/emit/?n=100")
         first, last = first or result["first"], result["last"]
     final["last"] = last
     done, pending = await asyncio.wait(tasks, timeout=120)
@@ -290,7 +295,8 @@ async def lossless(srv: Server, total: int, clients: int, seed: int = 5) -> dict
     out_of_order = sum(any(b <= a for a, b in zip(r, r[1:], strict=False)) for r in received)
     finished.set()
     return {"events": last - first + 1, "clients": clients, "drops": sum(drops), "missing": missing,
-            "duplicated": duplicated, "clients_out_of_order": out_of_order, "unfinished": len(pending)}
+            "duplicated": duplicated, "clients_out_of_order": out_of_order, "unfinished": len(pending),
+            "reloads": sum(reloads)}
 
 
 # --- 4. memory ---------------------------------------------------------------------------------------
@@ -353,7 +359,7 @@ def main() -> None:
                     report[f"lossless/{layer}"] = r
                     print(f"lossless {layer:6} {r['events']} events x {r['clients']} clients, {r['drops']} drops: "
                           f"missing {r['missing']}  duplicated {r['duplicated']}  out of order "
-                          f"{r['clients_out_of_order']}  unfinished {r['unfinished']}", flush=True)
+                          f"{r['clients_out_of_order']}  unfinished {r['unfinished']}  reloads {r['reloads']}", flush=True)
                 if "memory" in only:
                     r = asyncio.run(memory(srv, 2000 if args.quick else 10_000))
                     report[f"memory/{layer}"] = r
