@@ -47,6 +47,45 @@ from triage.taxonomy import CATEGORIES, URGENCIES
 
 DEFAULT_DATA_PATH: Final = Path(__file__).resolve().parent / "data" / "reports.csv"
 HELD_OUT_FOLDS: Final = 5  # one fold of five (20 %) is held out
+# One line per training row: a short hash of its text. Lets a later version be compared with this one
+# on held-out reports that neither has seen, even when the data (and so the split) has changed.
+TRAINED_ON_FILE: Final = "trained_on.txt"
+
+
+def text_key(text: str) -> str:
+    """A short, stable key of a report's text (sha256 of the NFC text, 16 hex digits)."""
+    import unicodedata
+
+    return hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()[:16]
+
+
+def write_trained_on(path: Path, rows: Iterable[LabelledReport]) -> None:
+    """The text keys of the rows a version was trained on (sorted, one per line)."""
+    keys = sorted({text_key(row.text) for row in rows})
+    path.write_text("".join(f"{key}\n" for key in keys), encoding="ascii")
+
+
+def read_trained_on(version_dir: Path) -> frozenset[str] | None:
+    """The text keys a version was trained on, or None if it did not record them."""
+    try:
+        return frozenset(line for line in (version_dir / TRAINED_ON_FILE).read_text("ascii").split() if line)
+    except FileNotFoundError:
+        return None
+
+
+def unseen_by(
+    held_out: Sequence[LabelledReport], trained_on: frozenset[str]
+) -> list[LabelledReport]:
+    """Held-out rows whose whole group is unknown to a model trained on ``trained_on``.
+
+    A group counts as seen if any of its rows was trained on (variants of one report are near-copies).
+    """
+    seen_groups = {row.group or row.id for row in held_out if text_key(row.text) in trained_on}
+    return [
+        row
+        for row in held_out
+        if (row.group or row.id) not in seen_groups and text_key(row.text) not in trained_on
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,6 +514,7 @@ def train(
         "held_out": metrics,
     }
     path = artifacts.write_version(model, version, data_hash=hash_of_data, training=training_info, root=root)
+    write_trained_on(path / TRAINED_ON_FILE, training)
     metrics["model"]["file_bytes"] = (path / artifacts.MODEL_FILE).stat().st_size
     metrics["training"]["seconds"] = round(time.perf_counter() - started, 1)
     artifacts.write_json(path / artifacts.METRICS_FILE, metrics)
@@ -512,6 +552,11 @@ def promote_if_not_worse(
 
     Both are evaluated on ``new``'s held-out split; "worse" means a lower category macro-F1 or a lower
     critical recall (beyond ``tolerance``). The comparison is printed. Returns whether it was promoted.
+
+    When the data changed since ``current`` was trained, the split changed too and ``current`` has
+    trained on part of ``new``'s held-out reports, which would favour it. If ``current`` recorded what
+    it was trained on (``trained_on.txt``), both are compared only on held-out reports whose group
+    neither has seen.
     """
     root = root or artifacts.models_root()
     current = current if current is not None else artifacts.active_version(root)
@@ -526,12 +571,27 @@ def promote_if_not_worse(
         out(f"active model {current} cannot be loaded ({error}); {new.version} becomes active")
         artifacts.set_active(new.version, root)
         return True
-    current_figures = comparison_metrics(
-        evaluate(
-            current_model, new.held_out, model_version=current, review_threshold=new.config.review_threshold
+    compared: Sequence[LabelledReport] = new.held_out
+    what = f"held-out split of {len(new.held_out)} reports (seed {new.seed})"
+    current_trained_on = read_trained_on(root / current)
+    if current_trained_on is not None:
+        unseen = unseen_by(new.held_out, current_trained_on)
+        if not unseen:
+            out(f"warning: {current} was trained on every held-out group; comparing on all of them")
+        elif len(unseen) < len(new.held_out):
+            compared = unseen
+            what = (
+                f"{len(unseen)} of the {len(new.held_out)} held-out reports (seed {new.seed}) whose group "
+                f"{current} was not trained on"
+            )
+    if compared is not new.held_out:
+        new_figures = comparison_metrics(
+            evaluate(new.model, compared, model_version=new.version, review_threshold=new.config.review_threshold)
         )
+    current_figures = comparison_metrics(
+        evaluate(current_model, compared, model_version=current, review_threshold=new.config.review_threshold)
     )
-    out(f"held-out split of {len(new.held_out)} reports (seed {new.seed}):")
+    out(f"{what}:")
     out(f"  {'metric':<22}{current:>16}{new.version:>16}")
     for name, new_value in new_figures.items():
         old_value = current_figures[name]
