@@ -10,6 +10,7 @@ Layout (``models_root()`` is ``ml_models/triage`` unless ``TRIAGE_MODELS_DIR`` s
             metrics.json        held-out and external evaluation
             confusion_matrix.png
             MODEL_CARD.md
+            trained_on.txt      text keys of the training rows (fair comparison after data changes)
 
 Loading refuses, with a ``ModelLoadError`` that says why, anything outside the models directory,
 an unknown format version, a model trained with another scikit-learn major.minor or numpy major,

@@ -31,7 +31,14 @@ def _edit_manifest(version_dir, **changes):
 def test_version_folder_holds_model_manifest_metrics_card_and_png(trained):
     names = sorted(path.name for path in trained.path.iterdir())
 
-    assert names == ["MODEL_CARD.md", "confusion_matrix.png", "manifest.json", "metrics.json", "model.npz"]
+    assert names == [
+        "MODEL_CARD.md",
+        "confusion_matrix.png",
+        "manifest.json",
+        "metrics.json",
+        "model.npz",
+        "trained_on.txt",
+    ]
     manifest = json.loads((trained.path / "manifest.json").read_text())
     assert manifest["format_version"] == artifacts.FORMAT_VERSION
     assert manifest["model_version"] == "2026.01.01-1"

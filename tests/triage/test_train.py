@@ -9,7 +9,14 @@ import pytest
 from tests.triage.conftest import FIXTURE_CONFIG
 from triage import artifacts
 from triage.cli import main
-from triage.train import held_out_split, promote_if_not_worse, train
+from triage.train import (
+    held_out_split,
+    promote_if_not_worse,
+    read_trained_on,
+    text_key,
+    train,
+    unseen_by,
+)
 
 
 def _without_run_details(metrics):
@@ -94,6 +101,45 @@ def test_a_worse_model_is_not_promoted_and_the_comparison_is_printed(fixture_row
     assert printed[0] == f"held-out split of {len(bad.held_out)} reports (seed 7):"
     assert printed[1].split() == ["metric", good.version, bad.version]
     assert printed[-1].startswith(f"not promoted: {bad.version} is worse on category_macro_f1")
+
+
+def test_a_version_records_the_texts_it_was_trained_on(fixture_rows, trained):
+    keys = read_trained_on(trained.path)
+
+    held_out = {text_key(row.text) for row in trained.held_out}
+    assert keys is not None and keys
+    assert keys.isdisjoint(held_out)
+    assert keys | held_out == {text_key(row.text) for row in fixture_rows}
+
+
+def test_unseen_by_drops_held_out_groups_the_other_model_saw(fixture_rows, trained):
+    # Given a model that trained on one row of a held-out group (as after the data and split changed)
+    first = trained.held_out[0]
+    seen = frozenset({text_key(first.text)})
+
+    # Then that whole group is left out of the comparison, the other held-out groups stay
+    kept = unseen_by(trained.held_out, seen)
+    assert all(row.group != first.group for row in kept)
+    assert len(kept) == sum(1 for row in trained.held_out if row.group != first.group)
+
+
+def test_after_a_data_change_versions_are_compared_on_reports_neither_saw(fixture_rows, trained, tmp_path):
+    # Given an active model and a new one trained on different data (so with a different split)
+    good = _active_copy(trained, tmp_path)
+    changed = train(
+        fixture_rows[:-12], seed=8, progress=False, root=tmp_path, config=FIXTURE_CONFIG
+    )
+    printed = []
+
+    # When promotion is attempted
+    promote_if_not_worse(changed, root=tmp_path, out=printed.append)
+
+    # Then only held-out reports whose group the active model never trained on are compared
+    trained_on = read_trained_on(good.path)
+    assert trained_on is not None
+    expected = len(unseen_by(changed.held_out, trained_on))
+    assert 0 < expected < len(changed.held_out)
+    assert printed[0].startswith(f"{expected} of the {len(changed.held_out)} held-out reports (seed 8)")
 
 
 def test_cli_trains_with_feedback_from_a_wrapper(fixture_rows, tmp_path):
