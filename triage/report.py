@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from triage import artifacts
 
@@ -47,6 +47,9 @@ def write_confusion_png(path: Path, held_out: Mapping[str, Any]) -> None:
 
 def _f(value: Any) -> str:
     return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+NOTES_FILE: Final = "NOTES.md"
 
 
 def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
@@ -163,6 +166,9 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
             f"per CPU-second (goal >= 5,000/s); bare model {rates['bare_model_wall']:,}/s, scikit-learn "
             f"{rates['scikit_learn_wall']:,}/s.",
         ]
+    notes = version_dir / NOTES_FILE
+    if notes.is_file():  # hand-written remarks on this version (kept when the card is re-written)
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     lines += [
         "",
         "## Known limits",
