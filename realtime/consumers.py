@@ -311,9 +311,15 @@ class StreamConsumer(AsyncConsumer):
         self._spawn(self._close(CLOSE_TOO_SLOW))
 
     async def _writer(self) -> None:
-        while True:
-            text = await self.queue.get()
-            await self.send({"type": "websocket.send", "text": text})
+        try:
+            while True:
+                text = await self.queue.get()
+                await self.send({"type": "websocket.send", "text": text})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The peer went away mid-send (the server will deliver websocket.disconnect): stop quietly.
+            self.closing = True
 
     async def _heartbeat(self) -> None:
         while True:
