@@ -19,7 +19,9 @@ from triage.report import write_model_card
 from triage.train import (
     DEFAULT_DATA_PATH,
     LabelledReport,
+    TrainingConfig,
     compare_estimators,
+    compare_with_baseline,
     evaluate,
     held_out_split,
     promote_if_not_worse,
@@ -58,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     compare_cmd = commands.add_parser("compare", help="cross-validate estimator choices on the train split")
     compare_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
     compare_cmd.add_argument("--seed", type=int, default=42)
+    baseline_cmd = commands.add_parser(
+        "compare-data",
+        help="grouped 5-fold CV of this data + config against an earlier data file + a version's config",
+    )
+    baseline_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
+    baseline_cmd.add_argument("--baseline-data", type=Path, required=True, help="the earlier reports CSV")
+    baseline_cmd.add_argument("--baseline-version", required=True, help="version whose training config to use")
+    baseline_cmd.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
     return parser
 
 
@@ -81,6 +91,13 @@ def main(
         out(f"model: {model_version()}")
         return 0
     rows = read_reports(args.data)
+    if args.command == "compare-data":
+        manifest = artifacts.read_json(root / args.baseline_version / artifacts.MANIFEST_FILE)
+        baseline_config = TrainingConfig(**manifest["training"]["config"])
+        compare_with_baseline(
+            rows, read_reports(args.baseline_data), baseline_config, seeds=args.seeds, out=out
+        )
+        return 0
     compare_estimators(rows, seed=args.seed, out=out)
     return 0
 
