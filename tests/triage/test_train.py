@@ -185,3 +185,18 @@ def test_unknown_labels_are_refused(fixture_rows, tmp_path):
             root=tmp_path,
         )
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_compare_with_baseline_scores_every_report_once_with_models_that_did_not_see_its_group(fixture_rows):
+    from triage.train import compare_with_baseline
+
+    # Given an earlier data file (here: the fixture minus some reports) and the current one
+    printed = []
+    table = compare_with_baseline(
+        fixture_rows, fixture_rows[:-20], FIXTURE_CONFIG, FIXTURE_CONFIG, seeds=(3,), out=printed.append
+    )
+
+    # Then both recipes are scored on every current report, one JSON line each
+    assert [row["recipe"] for row in table] == ["baseline", "new"]
+    assert all(row["rows"] == len(fixture_rows) for row in table)
+    assert len(printed) == 2 and all(json.loads(line)["seed"] == 3 for line in printed)
