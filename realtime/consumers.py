@@ -58,11 +58,12 @@ def _layer_gate() -> asyncio.Semaphore:
 class _SentSeqs:
     """The seqs already sent on this socket, so replay and live never send one twice.
 
-    Bounded: when it grows past `limit` the older half is forgotten and everything at or below the
-    newest forgotten seq counts as sent (such a late arrival is long superseded anyway).
+    Bounded (a thousand sockets must not each hold every seq of a long day): when it grows past
+    `limit` the older half is forgotten and everything at or below the newest forgotten seq counts as
+    sent. A live event arriving that late would long since have been fetched by a gap repair.
     """
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, limit: int = 2_000) -> None:
         self.limit = limit
         self.seen: set[int] = set()
         self.floor = 0
