@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     baseline_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
     baseline_cmd.add_argument("--baseline-data", type=Path, required=True, help="the earlier reports CSV")
-    baseline_cmd.add_argument("--baseline-version", required=True, help="version whose training config to use")
+    baseline_cmd.add_argument(
+        "--baseline-version", required=True, help="version whose training config to use"
+    )
     baseline_cmd.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
     return parser
 

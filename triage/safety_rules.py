@@ -590,7 +590,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"jumping off (?:the )?bridge",
             # added after model 2026.11.22-2 (see MODEL_CARD.md): someone on a railing about to jump
             r"(?:dinh|doi|toan) nhay",
-            rf"(?:sap|muon) nhay (?:xuong )?(?:cau|song|lau|ho|tu tang|tu tren|xuong)",
+            r"(?:sap|muon) nhay (?:xuong )?(?:cau|song|lau|ho|tu tang|tu tren|xuong)",
             rf"(?:dung|treo|leo|ngoi) (?:{W}){{0,2}}(?:lan can|thanh cau|mep cau|mep lan can|san thuong) (?:{W}){{0,8}}(?:dinh|doi|toan|sap|muon) nhay",
             r"uong (?:ca |het |nhieu )?(?:chai |lo |vi )?thuoc (?:tru sau|chuot|diet co|diet chuot)",
             r"uong thuoc qua lieu",
@@ -602,7 +602,10 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"self harm",
             r"took (?:a lot of|too many) (?:sleeping )?pills",
         ),
-        exclude=(r"nhay (?:mua|dam|hip hop|dance|day|nhot|vao hoc|viec|lop|cong viec)", r"jump (?:rope|the queue|the line)"),
+        exclude=(
+            r"nhay (?:mua|dam|hip hop|dance|day|nhot|vao hoc|viec|lop|cong viec)",
+            r"jump (?:rope|the queue|the line)",
+        ),
     ),
     SafetyRule(
         id="bridge_failure",

@@ -73,9 +73,7 @@ def read_trained_on(version_dir: Path) -> frozenset[str] | None:
         return None
 
 
-def unseen_by(
-    held_out: Sequence[LabelledReport], trained_on: frozenset[str]
-) -> list[LabelledReport]:
+def unseen_by(held_out: Sequence[LabelledReport], trained_on: frozenset[str]) -> list[LabelledReport]:
     """Held-out rows whose whole group is unknown to a model trained on ``trained_on``.
 
     A group counts as seen if any of its rows was trained on (variants of one report are near-copies).
@@ -593,7 +591,9 @@ def promote_if_not_worse(
             )
     if compared is not new.held_out:
         new_figures = comparison_metrics(
-            evaluate(new.model, compared, model_version=new.version, review_threshold=new.config.review_threshold)
+            evaluate(
+                new.model, compared, model_version=new.version, review_threshold=new.config.review_threshold
+            )
         )
     current_figures = comparison_metrics(
         evaluate(current_model, compared, model_version=current, review_threshold=new.config.review_threshold)
@@ -745,14 +745,18 @@ def compare_with_baseline(
             test = [rows[i] for i in test_index]
             test_groups = {row.group or row.id for row in test}
             baseline_training = [
-                row for row in baseline_rows if not new_groups_of.get(row.group or row.id, set()) & test_groups
+                row
+                for row in baseline_rows
+                if not new_groups_of.get(row.group or row.id, set()) & test_groups
             ]
             models = {
                 "baseline": fit(baseline_training, baseline_config, seed),
                 "new": fit([rows[i] for i in fit_index], config, seed),
             }
             for name, model in models.items():
-                predicted[name] += Predictor(model, name, rules).classify_batch([row.text for row in test], 0.6)
+                predicted[name] += Predictor(model, name, rules).classify_batch(
+                    [row.text for row in test], 0.6
+                )
             truth += test
         for name, results in predicted.items():
             categories = [row.category for row in truth]
@@ -766,7 +770,9 @@ def compare_with_baseline(
                 "category_macro_f1": round(
                     float(f1_score(categories, [r.category for r in results], average="macro")), 4
                 ),
-                "category_accuracy": _accuracy([(c, r.category) for c, r in zip(categories, results, strict=True)]),
+                "category_accuracy": _accuracy(
+                    [(c, r.category) for c, r in zip(categories, results, strict=True)]
+                ),
                 "critical_recall": round(hits / len(critical), 4) if critical else None,
                 "critical_precision": round(hits / len(flagged), 4) if flagged else None,
                 "urgency_accuracy": _accuracy(

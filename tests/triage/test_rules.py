@@ -180,7 +180,10 @@ def test_rule_stays_quiet_on_look_alike_text(rule_id):
         ("man with a knife threatening people", "weapon"),
         ("A woman is standing on the bridge railing and threatening to jump", "self_harm"),
         ("The old footbridge is sagging in the middle and people still walk on it", "bridge_failure"),
-        ("The big tree by the school gate is uprooting in the wind, children walk under it", "tree_uprooting_near_people"),
+        (
+            "The big tree by the school gate is uprooting in the wind, children walk under it",
+            "tree_uprooting_near_people",
+        ),
     ],
 )
 def test_rules_fire_in_english(text, rule_id):

@@ -126,9 +126,7 @@ def test_unseen_by_drops_held_out_groups_the_other_model_saw(fixture_rows, train
 def test_after_a_data_change_versions_are_compared_on_reports_neither_saw(fixture_rows, trained, tmp_path):
     # Given an active model and a new one trained on different data (so with a different split)
     good = _active_copy(trained, tmp_path)
-    changed = train(
-        fixture_rows[:-12], seed=8, progress=False, root=tmp_path, config=FIXTURE_CONFIG
-    )
+    changed = train(fixture_rows[:-12], seed=8, progress=False, root=tmp_path, config=FIXTURE_CONFIG)
     printed = []
 
     # When promotion is attempted
