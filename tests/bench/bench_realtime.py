@@ -108,7 +108,11 @@ def server(env: dict[str, str], redis_url: str | None) -> Iterator[Server]:
         yield Server(url, f"ws://127.0.0.1:{port}", proc.pid, env["BENCH_OPERATOR"], env["BENCH_CITIZEN"])
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a graceful stop with thousands of closed sockets can lag
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 @contextlib.contextmanager
