@@ -1,0 +1,37 @@
+"""Each event carries, per stream, the seq of that stream's previous event (consumers find gaps with it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtime import log, wire
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(report_id: int, agency_id: int | None, *, alert: bool = False, citizen: bool = True) -> int:
+    payload = {"id": report_id}
+    return log.record(
+        "report.updated", report_id=report_id, agency_id=agency_id, alert=alert,
+        payloads={"ops": payload, "agency": payload, "citizen": payload if citizen else None},
+    ).id
+
+
+def test_one_round_trip_gives_the_same_answer_as_one_query_per_stream():
+    # given a log mixing reports, agencies (one ticket moving between them), alerts and internal events
+    _record(1, 7)
+    _record(2, 8, alert=True)
+    _record(1, 8)  # report 1 moves from agency 7 to agency 8
+    _record(3, None, citizen=False)
+    last = _record(2, 7)
+    streams = [
+        wire.Stream(wire.OPS), wire.Stream(wire.ALERTS), wire.Stream(wire.AGENCY, 7), wire.Stream(wire.AGENCY, 8),
+        wire.Stream(wire.AGENCY, 9), wire.Stream(wire.REPORT, 1), wire.Stream(wire.REPORT, 3),
+    ]
+    # when the previous seq of every stream is asked at once
+    many = log.last_in_many(streams, before=last)
+    # then it equals the per-stream answers, including "none yet"
+    assert many == {stream: log.last_in(stream, before=last) for stream in streams}
+    assert many[wire.Stream(wire.AGENCY, 9)] is None
+    assert many[wire.Stream(wire.REPORT, 3)] is None
+    assert many[wire.Stream(wire.ALERTS)] == last - 3
