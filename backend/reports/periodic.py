@@ -23,6 +23,7 @@ from backend.core.models import JobHeartbeat
 from backend.reports import lifecycle
 from backend.reports.models import Report, Status
 from backend.reports.services import idempotency_keys_purge
+from realtime import log as event_log
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class PassCounts:
     overdue: int
     auto_closed: int
     idempotency_keys_purged: int
+    events_purged: int
 
 
 def overdue_mark_all(*, now: datetime) -> int:
@@ -66,6 +68,8 @@ def run_pass(*, now: datetime | None = None) -> PassCounts:
         overdue=overdue_mark_all(now=now),
         auto_closed=resolved_auto_close_all(now=now),
         idempotency_keys_purged=idempotency_keys_purge(now=now),
+        # Events past the retention window; a client resuming from before them is told to reload.
+        events_purged=event_log.purge_expired(now=now),
     )
     JobHeartbeat.objects.create(name=JOB_NAME, host=socket.gethostname()[:120], detail=asdict(counts))
     JobHeartbeat.objects.filter(name=JOB_NAME, beat_at__lt=now - timedelta(days=HEARTBEAT_KEEP_DAYS)).delete()

@@ -81,8 +81,8 @@ def test_every_pass_writes_a_heartbeat(reporter):
     periodic.run_pass()
     beats = list(JobHeartbeat.objects.filter(name="periodic").order_by("id").values_list("detail", flat=True))
     assert beats == [
-        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0},
-        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0},
+        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0},
+        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0},
     ]
 
 
@@ -90,7 +90,7 @@ def test_command_once_prints_the_counts(reporter):
     make_report(reporter, status=Status.IN_PROGRESS, due_in=-timedelta(minutes=1))
     out = StringIO()
     call_command("run_periodic_jobs", "--once", stdout=out)
-    assert out.getvalue().strip() == "overdue=1 auto_closed=0 idempotency_keys_purged=0"
+    assert out.getvalue().strip() == "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0"
     assert JobHeartbeat.objects.count() == 1
 
 
@@ -103,7 +103,7 @@ def test_the_loop_stops_when_asked_and_survives_a_failing_pass(reporter, monkeyp
         if len(calls) == 1:
             raise RuntimeError("database restarting")
         stop.set()
-        return periodic.PassCounts(0, 0, 0)
+        return periodic.PassCounts(0, 0, 0, 0)
 
     monkeypatch.setattr(periodic, "run_pass", flaky_pass)
     monkeypatch.setattr(periodic, "close_old_connections", lambda: None)
@@ -158,3 +158,20 @@ def test_serve_runs_the_loop_in_a_thread_in_the_embedded_default(monkeypatch, se
     call_command("serve", *args, stdout=out)
     assert threads == ([True] if started else [])
     assert ("Periodic jobs: every" in out.getvalue()) is started
+
+
+def test_a_pass_purges_events_past_the_retention_window(reporter, settings):
+    from django.utils import timezone
+
+    from realtime import log
+    from realtime.models import EventLog
+
+    # given one event older than the kept window and one fresh
+    settings.REALTIME_RETENTION_HOURS = 72
+    old, fresh = (log.record("report.updated", report_id=n, payloads={"ops": {"id": n}}) for n in (1, 2))
+    EventLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=73))
+    # when the periodic pass runs
+    counts = periodic.run_pass()
+    # then only the old event is gone
+    assert counts.events_purged == 1
+    assert list(EventLog.objects.values_list("pk", flat=True)) == [fresh.pk]
