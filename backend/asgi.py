@@ -9,6 +9,13 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
+router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
+
+
+async def application(scope, receive, send):  # type: ignore[no-untyped-def]
+    # Events are published onto the server's loop without blocking the request that caused them.
+    remember_server_loop()
+    await router(scope, receive, send)

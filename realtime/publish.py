@@ -7,6 +7,7 @@ text as is: fanning one event out to 1,000 sockets costs 1,000 socket writes, no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -60,9 +61,31 @@ async def _send_all(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
             logger.exception("could not publish seq %s to %s", message.get("seq"), group)
 
 
+# The server's event loop, remembered by `remember_server_loop` (backend/asgi.py) on each request.
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def remember_server_loop() -> None:
+    global _server_loop
+    loop = asyncio.get_running_loop()
+    if _server_loop is not loop:
+        _server_loop = loop
+
+
 def _send(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    """Hand the messages to the channel layer without making the request wait for the fan-out.
+
+    Inside the ASGI server the sync view runs in a worker thread; `async_to_sync` would block that
+    thread (which serves every sync view, one at a time) until the loop has sent to every group.
+    Scheduling on the server's loop keeps submission order (the loop runs callbacks FIFO) and lets
+    the next request start. Elsewhere (management commands, tests) there is no server loop: wait.
+    """
+    loop = _server_loop
     try:
-        async_to_sync(_send_all)(items)
+        if loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(_send_all(items), loop)
+        else:
+            async_to_sync(_send_all)(items)
     except Exception:
         logger.exception("could not publish")
 
