@@ -32,26 +32,11 @@ from routing.deadlines import DEFAULT_CALENDAR, PolicyTable  # noqa: E402
 from routing.decide import RuleSet, decide  # noqa: E402
 from routing.geo import WardIndex  # noqa: E402
 from routing.types import URGENCIES, DeadlinePolicy, Point, Rule  # noqa: E402
+from triage.taxonomy import CATEGORIES as TAXONOMY_CATEGORIES  # noqa: E402
 
 SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", REPO_ROOT / ".." / "shared" / "data")).resolve()
 WARDS = SHARED_DATA_DIR / "geo" / "hue_wards_communes_2025.geojson"
-CATEGORIES = [
-    "environment",
-    "road_damage",
-    "traffic",
-    "street_lighting",
-    "drainage_flooding",
-    "urban_order",
-    "trees_parks",
-    "water_supply",
-    "power_supply",
-    "public_security",
-    "noise",
-    "health_epidemic",
-    "misinformation",
-    "public_services",
-    "other",
-]
+CATEGORIES = list(TAXONOMY_CATEGORIES)
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 

@@ -10,30 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from triage import taxonomy
+
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "triage" / "data"
 CSV_PATH = DATA_DIR / "reports.csv"
 BUILD = DATA_DIR / "build_dataset.py"
 
 COLUMNS = ["id", "group", "text", "category", "urgency", "lang", "accents", "source"]
-CATEGORIES = {
-    "environment",
-    "road_damage",
-    "traffic",
-    "street_lighting",
-    "drainage_flooding",
-    "urban_order",
-    "trees_parks",
-    "water_supply",
-    "power_supply",
-    "public_security",
-    "noise",
-    "health_epidemic",
-    "misinformation",
-    "public_services",
-    "other",
-}
-URGENCIES = {"critical", "high", "normal", "low"}
+CATEGORIES = set(taxonomy.CATEGORIES)
+URGENCIES = set(taxonomy.URGENCIES)
 
 
 @pytest.fixture(scope="module")

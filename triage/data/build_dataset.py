@@ -37,23 +37,10 @@ CARD = HERE / "DATA_CARD.md"
 SEED = 20261122
 
 COLUMNS = ["id", "group", "text", "category", "urgency", "lang", "accents", "source"]
-CATEGORIES = [
-    "environment",
-    "road_damage",
-    "traffic",
-    "street_lighting",
-    "drainage_flooding",
-    "urban_order",
-    "trees_parks",
-    "water_supply",
-    "power_supply",
-    "public_security",
-    "noise",
-    "health_epidemic",
-    "misinformation",
-    "public_services",
-    "other",
-]
+# The codes live in one place; this script also runs as `python triage/data/build_dataset.py`.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from triage.taxonomy import CATEGORIES  # noqa: E402
+
 URGENCY_CODES = {"c": "critical", "h": "high", "n": "normal", "l": "low"}
 URGENCIES = ["critical", "high", "normal", "low"]
 LANGS = ("vi", "en")
