@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+WARDS_GEOJSON ?= ../shared/data/geo/hue_wards_communes_2025.geojson
 export EMBEDDED_DEFAULT ?= true
 
 .PHONY: run test install check lint typecheck imports bench serve-only e2e clean
@@ -22,6 +23,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
+	@# Ward polygons for routing and the dashboard map, where the city's data is at hand.
+	@if [ -f $(WARDS_GEOJSON) ]; then $(BIN)/python manage.py import_areas $(WARDS_GEOJSON) --verbosity 0; \
+	 else echo "no $(WARDS_GEOJSON): routing uses ward centres"; fi
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --host 127.0.0.1 --port $(PORT)
 
