@@ -22,6 +22,17 @@ def _fast_realtime(settings):
     settings.REALTIME_HEARTBEAT_SECONDS = 60.0
 
 
+@pytest.fixture(autouse=True)
+async def _close_sockets(request):
+    # Requesting the database helper first makes this teardown run before the database flush.
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+    yield
+    from tests.realtime.wscomm import close_all
+
+    await close_all()
+
+
 @pytest.fixture
 def app():
     from realtime.routing import websocket_application

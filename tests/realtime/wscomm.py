@@ -12,6 +12,10 @@ from urllib.parse import unquote, urlparse
 
 from asgiref.testing import ApplicationCommunicator
 
+# Every communicator a test opened; conftest closes them before the test's database is flushed, so
+# no consumer is left mid-query holding a connection while PostgreSQL truncates the tables.
+OPEN: list[WebsocketCommunicator] = []
+
 
 class WebsocketCommunicator(ApplicationCommunicator):
     def __init__(self, application: Any, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -24,6 +28,7 @@ class WebsocketCommunicator(ApplicationCommunicator):
             "subprotocols": [],
         }
         super().__init__(application, scope)
+        OPEN.append(self)
 
     async def connect(self, timeout: float = 1) -> tuple[bool, Any]:
         await self.send_input({"type": "websocket.connect"})
@@ -47,3 +52,14 @@ class WebsocketCommunicator(ApplicationCommunicator):
     async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
+
+
+async def close_all() -> None:
+    while OPEN:
+        comm = OPEN.pop()
+        if comm.future.done():
+            continue
+        try:
+            await comm.disconnect(timeout=2)
+        except BaseException:  # already closed by the server, or stuck: make sure it ends
+            comm.future.cancel()
