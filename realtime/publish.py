@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
@@ -92,10 +91,4 @@ def _send(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
 
 def publish_event_on_commit(row: EventRow, prevs: dict[wire.Stream, int | None] | None = None) -> None:
     items = tuple(deliveries(row, prevs))
-    transaction.on_commit(lambda: _send(items))
-
-
-def publish_on_commit(groups_: Iterable[str], message: dict[str, Any]) -> None:
-    """Raw publish of one message to several groups after commit (not logged, so not resumable)."""
-    items = tuple((g, message) for g in groups_)
     transaction.on_commit(lambda: _send(items))

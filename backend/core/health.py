@@ -45,8 +45,7 @@ def model_version() -> str | None:
     try:
         import triage
 
-        version: str | None = getattr(triage, "model_version", lambda: None)()
-        return version
+        return triage.model_version()
     except Exception:
         return None
 

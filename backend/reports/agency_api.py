@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
@@ -22,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsAgencyStaff
-from backend.core.errors import ApiError
 from backend.reports import lifecycle, ops_selectors
 from backend.reports.models import Report, Status
 from backend.reports.ops_api import QUEUE_PARAMETERS, next_link, page_size
@@ -130,9 +128,6 @@ class AgencyTicketResolveApi(APIView):
         request={"multipart/form-data": InputSerializer}, responses={200: TicketDetailOutput}, tags=["agency"]
     )
     def post(self, request: Request, report_id: int) -> Response:
-        photos = request.FILES.getlist("photos")
-        if len(photos) > settings.PHOTO_MAX_COUNT:
-            raise ApiError("too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lifecycle.ticket_resolve(

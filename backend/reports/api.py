@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -82,11 +81,6 @@ class ReportCreateApi(APIView):
         key = request.headers.get("Idempotency-Key")
         if key is not None and not (0 < len(key) <= 255 and key.isprintable()):
             raise ApiError("idempotency_key_invalid", fields={"Idempotency-Key": ["invalid"]})
-        photos = request.FILES.getlist("photos")
-        if len(photos) > settings.PHOTO_MAX_COUNT:
-            raise ApiError(
-                "too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT
-            )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -409,18 +409,19 @@ def ticket_resolve(
     Photos are checked and processed before the transaction opens (CPU work outside the lock); their
     files are removed if the transaction fails, including when the transition turns out illegal.
     """
-    from backend.reports.services import process_photos  # the intake pipeline, one place for its rules
+    from backend.reports.services import (  # the intake pipeline, one place for its rules
+        process_photos,
+        read_uploads,
+    )
 
     _require_role(actor, "resolve")
-    if len(photos) > settings.PHOTO_MAX_COUNT:
-        raise ApiError("too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT)
+    raw = read_uploads(photos)
     # Cheap early refusal before the photo work; the locked check below is the one that counts.
     current = Report.objects.filter(pk=report_id, agency_id=actor.agency_id or 0).values_list("status", flat=True).first()
     if current is None:
         raise _not_found()
     if not is_legal("resolve", current):
         raise _illegal("resolve", current)
-    raw = [f.read(settings.PHOTO_MAX_BYTES + 1) for f in photos]
     processed = process_photos(raw)
     stored: list[StoredPhoto] = []
     try:

@@ -12,6 +12,7 @@ from typing import IO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import status
 
 from backend.accounts.models import User
@@ -69,7 +70,8 @@ def _replay(user: User, key: str, request_hash: str) -> Report | None:
     return stored.report
 
 
-def _read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
+def read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
+    """The uploaded photos' bytes, at most PHOTO_MAX_COUNT of them (the one place that counts them)."""
     if len(files) > settings.PHOTO_MAX_COUNT:
         raise ApiError(
             "too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT
@@ -86,15 +88,9 @@ def process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedPhoto]:
                 process_photo(raw, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
             )
         except PhotoRejected as exc:
-            text = exc.message_en if _english() else exc.message_vi
+            text = exc.message_for(get_language())
             raise ApiError(exc.code, fields={"photos": [f"[{index}] {text}"]}) from exc
     return processed
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "vi").startswith("en")
 
 
 def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], decision: IntakeDecision) -> Report:
@@ -180,7 +176,7 @@ def report_submit(
     photos: Sequence[IO[bytes]] = (),
     idempotency_key: str | None = None,
 ) -> SubmitOutcome:
-    raw_photos = _read_uploads(photos)
+    raw_photos = read_uploads(photos)
     request_hash = _request_hash(data, raw_photos)
     if idempotency_key:
         existing = _replay(user, idempotency_key, request_hash)

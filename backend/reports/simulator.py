@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-CORPUS = Path(settings.BASE_DIR) / "triage" / "data" / "reports.csv"
-PHOTOS = Path(settings.BASE_DIR).parent / "shared" / "data" / "photos"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "triage" / "data" / "reports.csv"
+PHOTOS = REPO.parent / "shared" / "data" / "photos"
 
 
 @dataclass
@@ -33,7 +32,7 @@ class SimulationOutcome:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def _multipart(fields: dict[str, str], photo: bytes | None) -> tuple[bytes, str]:
+def multipart_body(fields: dict[str, str], photo: bytes | None) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -77,7 +76,7 @@ def simulate(
             "longitude": f"{lon + rng.uniform(-0.006, 0.006):.6f}",
         }
         photo = rng.choice(photos) if photos and rng.random() < photo_share else None
-        body, content_type = _multipart(fields, photo)
+        body, content_type = multipart_body(fields, photo)
         key = uuid.UUID(int=rng.getrandbits(128)).hex
         attempts = 2 if rng.random() < retry_share else 1
         for _ in range(attempts):

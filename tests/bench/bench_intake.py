@@ -12,28 +12,16 @@ import http.client
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from backend.reports.simulator import multipart_body  # noqa: E402  (Django-free)
 from tests.bench._server import ROOT, running_server  # noqa: E402
 
 PHOTO = next(iter(sorted((ROOT / ".." / "shared" / "data" / "photos").glob("*.jpg"))))
 
 
-def multipart(fields: dict[str, str], photo: bytes | None) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    if photo is not None:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="p.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def load(port: int, path: str, make_body, headers: dict[str, str], seconds: float, clients: int) -> tuple[float, int]:
@@ -74,8 +62,8 @@ def main() -> None:
         auth = {"Authorization": f"Token {info['token']}"}
         cases = [
             ("baseline: view inserting one row", "/bench/insert/", lambda: (b"", "text/plain"), {}),
-            ("report, no photo", "/api/v1/reports/", lambda: multipart(fields, None), auth),
-            ("report, one 800px photo", "/api/v1/reports/", lambda: multipart(fields, photo), auth),
+            ("report, no photo", "/api/v1/reports/", lambda: multipart_body(fields, None), auth),
+            ("report, one 800px photo", "/api/v1/reports/", lambda: multipart_body(fields, photo), auth),
         ]
         load(port, "/bench/insert/", cases[0][2], {}, 1.0, args.clients)  # warm-up
         results = {}
