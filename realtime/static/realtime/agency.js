@@ -105,13 +105,7 @@
   }
 
   async function load(reason, seq) {
-    let url = "/api/v1/agency/tickets/?page_size=200";
-    const fetched = [];
-    for (let page = 0; url && page < 5; page++) {
-      const data = await api("GET", url);
-      fetched.push(...(data.results || []));
-      url = data.next;
-    }
+    const fetched = await HueRT.fetchAll("/api/v1/agency/tickets/?page_size=200", 5);
     if (reason !== "initial") {
       const keep = new Set(fetched.map((r) => r.id));
       for (const id of [...tickets.keys()]) if (!keep.has(id) && (appliedSeq.get(id) || 0) <= seq) remove(id, seq);

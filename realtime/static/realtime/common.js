@@ -260,11 +260,22 @@
     }
   }
 
+  // Every row of a paginated list (the queue endpoints use cursor pages), up to maxPages pages.
+  async function fetchAll(url, maxPages) {
+    const rows = [];
+    for (let page = 0; url && page < maxPages; page++) {
+      const data = await api("GET", url);
+      rows.push(...(data.results || []));
+      url = data.next;
+    }
+    return rows;
+  }
+
   function initPage() {
     initLangOnly();
     const el = document.getElementById("page-config");
     return el ? JSON.parse(el.textContent) : {};
   }
 
-  window.HueRT = { t, nm, api, toast, countdown, fmtTime, fmtClock, esc, LiveSocket, initPage, initLangOnly, onLang: (fn) => listeners.push(fn), lang: () => lang, setConn };
+  window.HueRT = { t, nm, api, fetchAll, toast, countdown, fmtTime, fmtClock, esc, LiveSocket, initPage, initLangOnly, onLang: (fn) => listeners.push(fn), lang: () => lang, setConn };
 })();

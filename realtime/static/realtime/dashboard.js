@@ -383,13 +383,7 @@
   /* ---------- loading and live ---------- */
   async function loadQueue(reason, seq) {
     loadSeq = seq;
-    let url = "/api/v1/ops/reports/?page_size=200";
-    const fetched = [];
-    for (let page = 0; url && page < 5; page++) {
-      const data = await api("GET", url);
-      fetched.push(...(data.results || []));
-      url = data.next;
-    }
+    const fetched = await HueRT.fetchAll("/api/v1/ops/reports/?page_size=200", 5);
     if (reason !== "initial") {
       // A reload replaces what we had: anything not open any more drops out.
       const keep = new Set(fetched.map((r) => r.id));
