@@ -8,7 +8,7 @@ from backend.accounts import api as accounts_api
 from backend.core import health, reference_api
 from backend.core.errors import json_error_view
 from backend.reports import api as reports_api
-from backend.reports import triage_api
+from backend.reports import public_api, triage_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -23,6 +23,9 @@ api_v1 = [
     path("categories/", reference_api.CategoryListApi.as_view(), name="category-list"),
     path("agencies/", reference_api.AgencyListApi.as_view(), name="agency-list"),
     path("areas/", reference_api.AreaListApi.as_view(), name="area-list"),
+    path("public/reports/", public_api.PublicReportListApi.as_view(), name="public-report-list"),
+    path("public/reports/<int:report_id>/", public_api.PublicReportDetailApi.as_view(), name="public-report-detail"),
+    path("public/stats/", public_api.PublicStatsApi.as_view(), name="public-stats"),
 ]
 
 urlpatterns = [

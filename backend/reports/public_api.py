@@ -1,0 +1,262 @@
+"""Transparency for the public and the press: anonymised reports and each agency's record.
+
+Read-only and open to everyone (no token). What is published, and what never is, is decided once in
+public_selectors.py; these views only parse, select and shape.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.errors import ApiError
+from backend.core.instants import parse_instant
+from backend.reports import public_selectors
+from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.redaction import redact_contacts
+from backend.reports.serializers import NameSerializer, PhotoOutput, bilingual
+from routing.models import Urgency
+
+
+class PublicTimelineEntry(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=ReportEvent.Kind.choices)
+    kind_name = serializers.SerializerMethodField()
+    status = serializers.CharField(source="new_status")
+    status_name = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(help_text="staff's words only, phone numbers and e-mails masked")
+    at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(NameSerializer)
+    def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
+        return bilingual(ReportEvent.Kind(event.kind).label)
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_status_name(self, event: ReportEvent) -> dict[str, str] | None:
+        return bilingual(Status(event.new_status).label) if event.new_status in Status.values else None
+
+    def get_note(self, event: ReportEvent) -> str:
+        return public_selectors.public_note(event, self.context["report"])
+
+
+class PublicReportOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """A report as anyone may see it: what, where, who handles it, by when; never who reported it."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_name = serializers.SerializerMethodField()
+    open = serializers.SerializerMethodField(help_text="not yet resolved, closed or merged")
+    description = serializers.SerializerMethodField(help_text="as the citizen wrote it, contacts masked")
+    latitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
+    longitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
+    category = serializers.CharField(source="category.code", allow_null=True, read_only=True)
+    category_name = serializers.SerializerMethodField()
+    urgency = serializers.SerializerMethodField()
+    urgency_name = serializers.SerializerMethodField()
+    area = serializers.CharField(source="area.code", allow_null=True, read_only=True)
+    area_name = serializers.SerializerMethodField()
+    agency = serializers.CharField(source="agency.code", allow_null=True, read_only=True)
+    agency_name = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    me_too_count = serializers.IntegerField()
+    merged_into = serializers.IntegerField(
+        source="merged_into_id", allow_null=True, help_text="id of the report this duplicate joined"
+    )
+    photos = serializers.SerializerMethodField()
+    resolution_photos = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(NameSerializer)
+    def get_status_name(self, report: Report) -> dict[str, str]:
+        return bilingual(Status(report.status).label)
+
+    def get_open(self, report: Report) -> bool:
+        return public_selectors.is_open(report)
+
+    def get_description(self, report: Report) -> str:
+        return redact_contacts(report.description)
+
+    def get_latitude(self, report: Report) -> float:
+        return public_selectors.public_coordinate(report.latitude)
+
+    def get_longitude(self, report: Report) -> float:
+        return public_selectors.public_coordinate(report.longitude)
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_category_name(self, report: Report) -> dict[str, str] | None:
+        c = report.category
+        return {"vi": c.name_vi, "en": c.name_en} if c else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Urgency.choices, allow_null=True))
+    def get_urgency(self, report: Report) -> str | None:
+        return report.urgency or None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_urgency_name(self, report: Report) -> dict[str, str] | None:
+        return bilingual(Urgency(report.urgency).label) if report.urgency else None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_area_name(self, report: Report) -> dict[str, str] | None:
+        return {"vi": str(report.area), "en": report.area.name} if report.area else None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_agency_name(self, report: Report) -> dict[str, str] | None:
+        a = report.agency
+        return {"vi": a.name_vi, "en": a.name_en} if a else None
+
+    def get_overdue(self, report: Report) -> bool:
+        now = self.context.get("now") or timezone.now()
+        return public_selectors.is_overdue(report, now)
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_photos(self, report: Report) -> list[dict[str, Any]]:
+        # Stored files carry no EXIF (photos.py strips it); the camera GPS kept aside is never output.
+        photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
+        photos = getattr(report, "resolution_photos", None)
+        if photos is None:
+            photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+
+class PublicReportDetailOutput(PublicReportOutput):
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublicTimelineEntry(many=True))
+    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
+        events = public_selectors.public_timeline(report=report)
+        return PublicTimelineEntry(events, many=True, context={"report": report}).data  # type: ignore[return-value]
+
+
+class PublicReportPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+PUBLIC_LIST_PARAMETERS = [
+    OpenApiParameter(
+        "status", str, many=True, enum=[value for value, _ in public_selectors.LISTED_STATUSES],
+        description="repeat for several; rejected and merged reports are never listed",
+    ),
+    OpenApiParameter("category", str, description="category code (GET /api/v1/categories/)"),
+    OpenApiParameter("area", str, description="ward code (GET /api/v1/areas/)"),
+    OpenApiParameter("agency", str, description="agency code (GET /api/v1/agencies/)"),
+    OpenApiParameter(
+        "since", str, description="received at or after: ISO 8601 datetime or date; without offset, Huế time"
+    ),
+    OpenApiParameter("until", str, description="received at or before; a date includes the whole day"),
+    OpenApiParameter("bbox", str, description="`min_lon,min_lat,max_lon,max_lat` (WGS84 degrees)"),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description="default 50, at most 200"),
+]
+
+
+class PublicReportListApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="public_reports_list",
+        parameters=PUBLIC_LIST_PARAMETERS,
+        responses={200: PublicReportOutput(many=True)},
+        tags=["public"],
+        description="Anonymised reports, newest first, paginated. No reporter identity, contacts in "
+        "descriptions masked, positions rounded to about 11 m. Rejected reports are not published; merged "
+        "duplicates are not listed (they count in `me_too_count` of the report they joined).",
+    )
+    def get(self, request: Request) -> Response:
+        paginator = PublicReportPagination()
+        qs = public_selectors.public_report_list(params=request.query_params)
+        page = paginator.paginate_queryset(qs, request, view=self)
+        context = {"request": request, "now": timezone.now()}
+        return paginator.get_paginated_response(PublicReportOutput(page, many=True, context=context).data)
+
+
+class PublicReportDetailApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="public_reports_retrieve",
+        responses={200: PublicReportDetailOutput},
+        tags=["public"],
+        description="One published report with its public timeline (staff notes only, contacts masked). "
+        "A merged duplicate answers with `merged_into`; a rejected report answers 404.",
+    )
+    def get(self, request: Request, report_id: int) -> Response:
+        report = public_selectors.public_report_get(report_id=report_id)
+        return Response(PublicReportDetailOutput(report, context={"request": request}).data)
+
+
+@extend_schema_serializer(component_name="PublicStatsRow")
+class StatsRowOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = NameSerializer()
+    total = serializers.IntegerField(help_text="reports, merged duplicates left out")
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text="open with the deadline passed")
+    resolved = serializers.IntegerField()
+    on_time_share = serializers.FloatField(allow_null=True, help_text="of resolved reports with a deadline, 0..1")
+    median_hours_to_resolve = serializers.FloatField(allow_null=True)
+    rated = serializers.IntegerField()
+    satisfaction = serializers.FloatField(allow_null=True, help_text="mean stars 1..5")
+
+
+class PublicStatsOutput(serializers.Serializer):  # type: ignore[type-arg]
+    since = serializers.DateTimeField(allow_null=True)
+    generated_at = serializers.DateTimeField()
+    agencies = StatsRowOutput(many=True)
+    categories = StatsRowOutput(many=True)
+
+
+class PublicStatsApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="public_stats_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "since", str, description="count reports received from then on: ISO 8601 datetime or date"
+            )
+        ],
+        responses={200: PublicStatsOutput},
+        tags=["public"],
+        description="Each active agency's and category's record: counts, on-time share, median time to "
+        "resolve, satisfaction (definitions in backend/reports/stats.py). A figure with nothing to measure "
+        "is null, never 0.",
+    )
+    def get(self, request: Request) -> Response:
+        since = _since(request.query_params.get("since"))
+        return Response(PublicStatsOutput(public_selectors.public_stats(since=since)).data)
+
+
+def _since(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_instant(raw)
+    except ValueError as exc:
+        raise ApiError(
+            "invalid", fields={"since": ["not a date or datetime (ISO 8601, e.g. 2026-11-30)"]}
+        ) from exc
