@@ -27,6 +27,24 @@ def _finite(value: float) -> None:
         raise serializers.ValidationError("must be a finite number")
 
 
+def refuse_oversized(request: Request) -> None:
+    """413 before parsing a body larger than 5 photos and the text can be."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        raise ApiError("request_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The `Idempotency-Key` header (1-255 printable characters), or None when the client sent none."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= 255 and key.isprintable()):
+        raise ApiError("idempotency_key_invalid", fields={"Idempotency-Key": ["invalid"]})
+    return key
+
+
 class CategoryCodeField(serializers.SlugRelatedField):
     default_error_messages = {
         "does_not_exist": "unknown category: {value}",
@@ -72,15 +90,8 @@ class ReportCreateApi(APIView):
         tags=["reports"],
     )
     def post(self, request: Request) -> Response:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY_BYTES:
-            raise ApiError("request_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and not (0 < len(key) <= 255 and key.isprintable()):
-            raise ApiError("idempotency_key_invalid", fields={"Idempotency-Key": ["invalid"]})
+        refuse_oversized(request)
+        key = idempotency_key(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
