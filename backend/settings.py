@@ -243,10 +243,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A list declared for an error status is a list: Open311's errors are `[{code, description}]`.
+    "ENABLE_LIST_MECHANICS_ON_NON_2XX": True,
     "ENUM_NAME_OVERRIDES": {
         "AreaKindEnum": "routing.models.Area.Kind",
         "EventKindEnum": "backend.reports.models.ReportEvent.Kind",
         "PhotoKindEnum": "backend.reports.models.Photo.Kind",
+        "StatusEnum": "backend.reports.models.Status",
+        "Open311StatusEnum": ["open", "closed"],
+        "Open311TypeEnum": ["realtime"],
+        "Open311DatatypeEnum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"],
     },
 }
 
@@ -279,6 +285,8 @@ DUPLICATE_DAYS = env_int("DUPLICATE_DAYS", 7)
 PERIODIC_INTERVAL_SECONDS = env_float("PERIODIC_INTERVAL_SECONDS", 60.0)
 # The embedded default (no DATABASE_URL) runs the periodic jobs inside `serve`; production runs a worker.
 PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", not env_str("DATABASE_URL"))
+# Open311 GeoReport v2: the city this endpoint serves (the spec suggests its website's domain).
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "hue.gov.vn")
 
 # --- realtime (dashboards over websockets) -----------------------------------------------------
 REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access")  # who may listen to what

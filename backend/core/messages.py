@@ -79,6 +79,44 @@ MESSAGES: dict[str, Message] = {
         "Phản ánh đích không tồn tại hoặc đã đóng.", "The target report does not exist or is no longer open."
     ),
     "unknown_agency": Message("Đơn vị không tồn tại: {value}.", "Unknown agency: {value}."),
+    # Open311 GeoReport v2 (backend/open311/): errors and the texts of a service request.
+    "open311_jurisdiction_not_found": Message(
+        "Không tìm thấy jurisdiction_id: {value} (hệ thống này phục vụ {ours}).",
+        "jurisdiction_id provided was not found: {value} (this endpoint serves {ours}).",
+    ),
+    "open311_api_key_missing": Message(
+        "Thiếu api_key: cần một mã truy cập của hệ thống này để gửi phản ánh.",
+        "api_key was not provided: creating a request needs a token of this system.",
+    ),
+    "open311_api_key_invalid": Message(
+        "api_key không hợp lệ hoặc đã bị thu hồi.", "api_key is invalid or revoked."
+    ),
+    "open311_service_not_found": Message(
+        "Không tìm thấy service_code: {value}.", "service_code provided was not found: {value}."
+    ),
+    "open311_request_not_found": Message(
+        "Không tìm thấy phản ánh: {value}.", "service_request_id provided was not found: {value}."
+    ),
+    "open311_token_not_found": Message("Không tìm thấy token: {value}.", "token provided was not found: {value}."),
+    "open311_locale_unsupported": Message(
+        "Ngôn ngữ không được hỗ trợ: {value} (dùng vi hoặc en).", "Unsupported locale: {value} (use vi or en)."
+    ),
+    "open311_not_found": Message(
+        "Không có tài nguyên Open311 này. Đường dẫn hợp lệ: services.json, requests.xml…",
+        "No such Open311 resource. Valid paths: services.json, requests.xml…",
+    ),
+    "open311_due": Message("Hạn xử lý: {due}.", "Due by {due} (Huế time)."),
+    "open311_awaiting_review": Message(
+        "Đang chờ Trung tâm IOC kiểm duyệt và chuyển đơn vị xử lý.",
+        "Awaiting review and assignment by the city's monitoring centre (IOC).",
+    ),
+    "open311_merged": Message(
+        "Trùng với phản ánh {value}, đã được gộp vào đó.", "Duplicate of request {value}, merged into it."
+    ),
+    "open311_rejected": Message(
+        "Phản ánh bị từ chối (không đúng phạm vi hoặc không hợp lệ) và không được công bố.",
+        "Rejected (out of scope or invalid); not published.",
+    ),
 }
 
 

@@ -18,7 +18,12 @@ def test_schema_documents_the_contract_paths(client, db):
     assert response.status_code == 200
     paths = response.json()["paths"]
     for path in ["/api/v1/reports/", "/api/v1/reports/mine/", "/api/v1/reports/{report_id}/", "/api/v1/health/",
-                 "/api/v1/auth/otp/request/", "/api/v1/auth/otp/verify/", "/api/v1/auth/login/", "/api/v1/agencies/"]:
+                 "/api/v1/auth/otp/request/", "/api/v1/auth/otp/verify/", "/api/v1/auth/login/", "/api/v1/agencies/",
+                 "/api/v1/public/reports/", "/api/v1/public/reports/{report_id}/", "/api/v1/public/stats/",
+                 "/open311/v2/services.{response_format}", "/open311/v2/services/{service_code}.{response_format}",
+                 "/open311/v2/requests.{response_format}",
+                 "/open311/v2/requests/{service_request_id}.{response_format}",
+                 "/open311/v2/tokens/{token}.{response_format}"]:
         assert path in paths, path
 
 
