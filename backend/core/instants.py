@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 
 def parse_instant(raw: str, *, end_of_day: bool = False) -> datetime:
@@ -17,7 +18,8 @@ def parse_instant(raw: str, *, end_of_day: bool = False) -> datetime:
     is the day's first instant, or with `end_of_day` its last one, so `until=2026-11-30` includes the
     30th. Raises ValueError on anything else.
     """
-    text = raw.strip()
+    # An unencoded "+07:00" in a query string arrives as " 07:00"; the intent is unambiguous.
+    text = _SPACE_FOR_PLUS.sub(r"\1+\2", raw.strip())
     if _DATE_ONLY.fullmatch(text):
         value = datetime.combine(date.fromisoformat(text), time.max if end_of_day else time.min)
     else:
