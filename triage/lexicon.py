@@ -12,9 +12,12 @@ Avoid words that are ambiguous once folded ("cay" is cây/cay, "lua" is lửa/l�
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-LEXICON_VERSION: Final = 2
+from triage.lexicon_domains import DOMAIN_CONCEPTS
+
+LEXICON_VERSION: Final = 3
 
 CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     "garbage": (
@@ -33,7 +36,7 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "dead_animal": ("xac", "ca chet", "chuot chet", "dead fish", "dead rat", "dead dog", "dead cat", "carcass"),
     "pothole": (
-        "o ga", "o voi", "ho sau", "ho to", "lom", "lun", "sut lun", "nut", "nut ne", "bong troc",
+        "o ga", "o voi", "ho sau", "ho to", "lom", "lun", "sut lun", "sut luon", "nut", "nut ne", "bong troc",
         "pothole", "potholes", "hole", "holes", "crack", "cracked", "cracks", "sinking",
     ),
     "road": (
@@ -124,7 +127,7 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
         "police", "fight", "fighting", "suspicious",
     ),
     "fire": (
-        "chay", "boc chay", "cuu hoa", "pccc", "fire", "burning", "flames", "lua lan", "chay lan", "khoi mu mit", "chua chay", "dam chay", "chay nha", "chay xuong", "chay rung", "chay co", "xe cuu hoa", "blaze", "burnt", "firefighters", "fire truck", "smoke coming",
+        "boc chay", "cuu hoa", "pccc", "fire", "burning", "flames", "lua lan", "chay lan", "khoi mu mit", "chua chay", "dam chay", "chay nha", "chay xuong", "chay rung", "chay co", "xe cuu hoa", "blaze", "burnt", "firefighters", "fire truck", "smoke coming",
     ),
     "noise": (
         "on qua", "qua on", "on ao", "tieng on", "karaoke", "hat karaoke", "loa", "loa keo", "nhac", "am thanh", "am i",
@@ -141,7 +144,7 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     "misinformation": (
         "tin gia", "tin don", "lan truyen", "mang xa hoi", "facebook", "zalo", "tiktok", "gia mao",
         "mao danh", "lua dao", "tin nhan", "link", "chia se", "xac minh", "sai su that", "bai dang", "video",
-        "clip", "fake", "fake news", "rumor", "rumors", "rumour", "rumours", "hoax", "viral", "scam",
+        "clip", "nguoi gia danh", "nguoi gia mao", "fake", "fake news", "rumor", "rumors", "rumour", "rumours", "hoax", "viral", "scam",
         "impersonating", "impersonation", "posted", "online", "verify", "true", "claims", "message",
     ),
     "public_services": (
@@ -192,35 +195,47 @@ CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 
-# first word -> [(phrase length in words, phrase words, concept)], longest first
-_INDEX: Final[dict[str, list[tuple[int, tuple[str, ...], str]]]] = {}
-for _concept, _phrases in CONCEPTS.items():
-    for _phrase in _phrases:
-        _words = tuple(_phrase.split())
-        _entries = _INDEX.setdefault(_words[0], [])
-        if all(entry[1] != _words for entry in _entries):  # a phrase listed twice keeps its first concept
-            _entries.append((len(_words), _words, _concept))
-for _entries in _INDEX.values():
-    _entries.sort(key=lambda entry: -entry[0])
+# Phrases that contain a concept's word but mean something else: they take their words and add nothing
+# ("dien thoai" is a phone, not #power; "tai khoan" is an account, not drilling noise).
+NEUTRAL_PHRASES: Final[tuple[str, ...]] = (
+    "dien thoai", "so dien thoai", "goi dien", "dai dien", "dien tich", "dien tu", "dien dan", "dien vien",
+    "tai khoan", "o ga tau", "mot cua hang", "khong sang ten", "co bac mau", "can bo sung",
+)  # fmt: skip
+
+# first word -> [(phrase length in words, phrase words, concepts)], longest first
+PhraseIndex = dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
 
 
-def concept_tokens(normalized: str) -> list[str]:
-    """One ``#concept`` token per lexicon phrase in the diacritics-free normalised text.
+def build_index(concepts: Mapping[str, Iterable[str]], neutral: Iterable[str] = ()) -> PhraseIndex:
+    """Index phrases by their first word; a phrase listed under several concepts yields all of them."""
+    by_phrase: dict[tuple[str, ...], list[str]] = {tuple(phrase.split()): [] for phrase in neutral}
+    for concept, phrases in concepts.items():
+        for phrase in phrases:
+            owners = by_phrase.setdefault(tuple(phrase.split()), [])
+            if concept not in owners:
+                owners.append(concept)
+    index: PhraseIndex = {}
+    for words, owners in by_phrase.items():
+        index.setdefault(words[0], []).append((len(words), words, tuple("#" + c for c in owners)))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -entry[0])
+    return index
 
-    Matching is on whole words, left to right, longest phrase first (so "nuoc thai" is pollution,
-    not just "nuoc"); a word belongs to at most one phrase.
+
+def match_concepts(index: PhraseIndex, words: Sequence[str]) -> list[str]:
+    """Concept tokens of the phrases in ``words``: whole words, left to right, longest phrase first.
+
+    A word belongs to at most one phrase (so "nuoc thai" is pollution, not just "nuoc").
     """
-    words = normalized.split()
     found: list[str] = []
     position = 0
     count = len(words)
-    index = _INDEX
     while position < count:
         entries = index.get(words[position])
         if entries is not None:
-            for length, phrase, concept in entries:
+            for length, phrase, owners in entries:
                 if length == 1 or tuple(words[position : position + length]) == phrase:
-                    found.append("#" + concept)
+                    found.extend(owners)
                     position += length
                     break
             else:
@@ -228,3 +243,16 @@ def concept_tokens(normalized: str) -> list[str]:
         else:
             position += 1
     return found
+
+
+_BASE_INDEX: Final = build_index(CONCEPTS, NEUTRAL_PHRASES)
+# The detailed, per-category concepts (``triage.lexicon_domains``) are matched in a second, independent
+# pass: a long detailed phrase ("tram bien ap phat no") must not hide the broad concept ("#power") of
+# the words it covers, and the broad concepts keep exactly the meaning earlier models learnt.
+_DOMAIN_INDEX: Final = build_index(DOMAIN_CONCEPTS)
+
+
+def concept_tokens(normalized: str) -> list[str]:
+    """The ``#concept`` tokens of a diacritics-free normalised text (broad concepts, then detailed ones)."""
+    words = normalized.split()
+    return match_concepts(_BASE_INDEX, words) + match_concepts(_DOMAIN_INDEX, words)

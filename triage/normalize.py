@@ -33,7 +33,7 @@ from typing import Final
 from triage.gazetteer import ALL_PLACE_NAMES, PLACE_TOKEN
 
 # Bump when a change here changes what the model sees; recorded in each model's manifest.
-NORMALIZER_VERSION: Final = 1
+NORMALIZER_VERSION: Final = 2
 
 URL_TOKEN: Final = "_url_"
 NUMBER_TOKEN: Final = "_number_"
@@ -138,10 +138,16 @@ FOLDED_EXPANSIONS: Final[dict[str, str]] = {
     "asap": "as soon as possible",
 }
 
-# Two-word forms, keyed by their diacritics-free tokens.
+# Words typed with these marks are real words, not the teencode their folded form is:
+# "lún" (subsided) and "lùn" (short) are not "lun" (luôn).
+NOT_TEENCODE: Final = frozenset({"lún", "lùn"})
+
+# Two-word forms, keyed by their diacritics-free tokens (looked at before place names).
 PHRASE_EXPANSIONS: Final[dict[tuple[str, str], str]] = {
     ("bay", "chu"): "bây giờ",  # bây chừ
     ("bua", "ni"): "hôm nay",  # bữa ni
+    # The city's app ("Hue-S", "Huế-S"), not the place Huế: reports about the app are public_services.
+    ("hue", "s"): "hues",
 }
 
 _WORD_RE: Final = re.compile(r"[^\W_]+|[!?]|_(?:url|number)_")
@@ -275,6 +281,12 @@ def normalize_text(text: str) -> NormalizedText:
             append(token)
             position += 1
             continue
+        if position + 1 < count:
+            phrase = _PHRASE_EXPANSIONS.get((token[1], tokens[position + 1][1]))
+            if phrase is not None:
+                out.extend(phrase)
+                position += 2
+                continue
         if token[1] in _GAZETTEER:
             length = _match_place(tokens, position)
             if length:
@@ -282,14 +294,8 @@ def normalize_text(text: str) -> NormalizedText:
                     append((PLACE_TOKEN, PLACE_TOKEN))
                 position += length
                 continue
-        if position + 1 < count:
-            phrase = _PHRASE_EXPANSIONS.get((token[1], tokens[position + 1][1]))
-            if phrase is not None:
-                out.extend(phrase)
-                position += 2
-                continue
         expansion = _ACCENTED_EXPANSIONS.get(token[0])
-        if expansion is None:
+        if expansion is None and token[0] not in NOT_TEENCODE:
             expansion = _FOLDED_EXPANSIONS.get(token[1])
         if expansion is None:
             append(token)

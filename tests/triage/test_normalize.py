@@ -111,3 +111,20 @@ def test_strip_diacritics_handles_every_vietnamese_letter():
 def test_empty_and_punctuation_only_texts_normalise_to_empty():
     assert normalize("") == ""
     assert normalize(" ... ,,, ") == ""
+
+
+def test_real_words_whose_folded_form_is_teencode_keep_their_meaning():
+    # given "lún" (subsided), typed with its mark, and "lun", the teencode for "luôn"
+    # when both are normalised
+    # then only the unmarked one is expanded
+    assert normalize("đường bị lún") == "duong bi lun"
+    assert normalize("hư lun") == "hu luon"
+
+
+def test_the_city_app_is_not_the_place_hue():
+    # given the app's name written the ways citizens write it
+    # when normalised
+    # then it is one app token, while the city itself is still masked as a place
+    assert normalize("app Hue-S không gửi được") == "app hues khong gui duoc"
+    assert normalize("Huế S lỗi") == "hues loi"
+    assert normalize("ở Huế mưa") == "o _place_ mua"
