@@ -13,6 +13,7 @@ Avoid words that are ambiguous once folded ("cay" is cây/cay, "lua" is lửa/l�
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from triage.lexicon_domains import DOMAIN_CONCEPTS
@@ -202,24 +203,34 @@ NEUTRAL_PHRASES: Final[tuple[str, ...]] = (
     "tai khoan", "o ga tau", "mot cua hang", "khong sang ten", "co bac mau", "can bo sung",
 )  # fmt: skip
 
-# first word -> [(phrase length in words, phrase words, concepts)], longest first
-PhraseIndex = dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
+
+@dataclass(frozen=True, slots=True)
+class PhraseIndex:
+    """Phrases -> concept tokens, split so that the common case costs one dictionary lookup a word."""
+
+    singles: dict[str, tuple[str, ...]]  # one-word phrases
+    longer: dict[tuple[str, ...], tuple[str, ...]]  # phrases of 2+ words
+    pairs: dict[tuple[str, str], tuple[int, ...]]  # first two words -> lengths of the phrases they start
 
 
 def build_index(concepts: Mapping[str, Iterable[str]], neutral: Iterable[str] = ()) -> PhraseIndex:
-    """Index phrases by their first word; a phrase listed under several concepts yields all of them."""
+    """Index phrases by their first words; a phrase listed under several concepts yields all of them."""
     by_phrase: dict[tuple[str, ...], list[str]] = {tuple(phrase.split()): [] for phrase in neutral}
     for concept, phrases in concepts.items():
         for phrase in phrases:
             owners = by_phrase.setdefault(tuple(phrase.split()), [])
             if concept not in owners:
                 owners.append(concept)
-    index: PhraseIndex = {}
-    for words, owners in by_phrase.items():
-        index.setdefault(words[0], []).append((len(words), words, tuple("#" + c for c in owners)))
-    for entries in index.values():
-        entries.sort(key=lambda entry: -entry[0])
-    return index
+    tokens = {words: tuple("#" + c for c in owners) for words, owners in by_phrase.items()}
+    pairs: dict[tuple[str, str], set[int]] = {}
+    for words in tokens:
+        if len(words) > 1:
+            pairs.setdefault((words[0], words[1]), set()).add(len(words))
+    return PhraseIndex(
+        singles={words[0]: owners for words, owners in tokens.items() if len(words) == 1},
+        longer={words: owners for words, owners in tokens.items() if len(words) > 1},
+        pairs={pair: tuple(sorted(sizes, reverse=True)) for pair, sizes in pairs.items()},
+    )
 
 
 def match_concepts(index: PhraseIndex, words: Sequence[str]) -> list[str]:
@@ -228,20 +239,32 @@ def match_concepts(index: PhraseIndex, words: Sequence[str]) -> list[str]:
     A word belongs to at most one phrase (so "nuoc thai" is pollution, not just "nuoc").
     """
     found: list[str] = []
+    singles, longer, pairs = index.singles, index.longer, index.pairs
     position = 0
     count = len(words)
     while position < count:
-        entries = index.get(words[position])
-        if entries is not None:
-            for length, phrase, owners in entries:
-                if length == 1 or tuple(words[position : position + length]) == phrase:
-                    found.extend(owners)
-                    position += length
-                    break
-            else:
-                position += 1
-        else:
-            position += 1
+        word = words[position]
+        if position + 1 < count:
+            sizes = pairs.get((word, words[position + 1]))
+            if sizes is not None:
+                matched = False
+                for size in sizes:
+                    owners = (
+                        longer.get(tuple(words[position : position + size]))
+                        if position + size <= count
+                        else None
+                    )
+                    if owners is not None:
+                        found.extend(owners)
+                        position += size
+                        matched = True
+                        break
+                if matched:
+                    continue
+        owners = singles.get(word)
+        if owners is not None:
+            found.extend(owners)
+        position += 1
     return found
 
 

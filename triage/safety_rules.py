@@ -598,7 +598,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"(?:threatening|about|going|trying|wants|want|threatens) to (?:jump|kill (?:himself|herself|themselves|myself))",
             r"kill (?:himself|herself|themselves|myself)",
             r"(?:standing|sitting|climbed) on the (?:bridge )?(?:railing|parapet|ledge)",
-            r"overdosed?",
+            r"(?:overdose|overdosed)",
             r"self harm",
             r"took (?:a lot of|too many) (?:sleeping )?pills",
         ),
