@@ -65,16 +65,18 @@ def _char_count_matrix(
     # Reports reuse a small set of words (Vietnamese has a few thousand syllables), so each word's
     # n-gram ids are looked up once and cached: most of the cost of TF-IDF on one report goes away.
     lookup = vocabulary.get
+    cached = cache.get
     indptr = [0]
     ids: list[int] = []
+    extend = ids.extend
     for text in texts:
         for word in text.split():
-            found = cache.get(word)
+            found = cached(word)
             if found is None:
-                found = [index for gram in word_char_ngrams(word) if (index := lookup(gram)) is not None]
+                found = [index for index in map(lookup, word_char_ngrams(word)) if index is not None]
                 if len(cache) < MAX_CACHED_WORDS:
                     cache[word] = found
-            ids.extend(found)
+            extend(found)
         indptr.append(len(ids))
     return _csr(ids, indptr, len(texts), len(vocabulary))
 
@@ -84,7 +86,7 @@ def _word_count_matrix(texts: Sequence[str], vocabulary: Mapping[str, int]) -> s
     indptr = [0]
     ids: list[int] = []
     for text in texts:
-        ids.extend(index for gram in word_ngrams(text) if (index := lookup(gram)) is not None)
+        ids.extend([index for index in map(lookup, word_ngrams(text)) if index is not None])
         indptr.append(len(ids))
     return _csr(ids, indptr, len(texts), len(vocabulary))
 
