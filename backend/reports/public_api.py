@@ -26,9 +26,9 @@ from rest_framework.views import APIView
 from backend.core.errors import ApiError
 from backend.core.instants import parse_instant
 from backend.reports import public_selectors
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.redaction import redact_contacts
-from backend.reports.serializers import NameSerializer, PhotoOutput, bilingual
+from backend.reports.serializers import NameSerializer, ReportNamesAndPhotos, bilingual
 from routing.models import Urgency
 
 
@@ -52,7 +52,7 @@ class PublicTimelineEntry(serializers.Serializer):  # type: ignore[type-arg]
         return public_selectors.public_note(event, self.context["report"])
 
 
-class PublicReportOutput(serializers.Serializer):  # type: ignore[type-arg]
+class PublicReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
     """A report as anyone may see it: what, where, who handles it, by when; never who reported it."""
 
     id = serializers.IntegerField()
@@ -82,10 +82,6 @@ class PublicReportOutput(serializers.Serializer):  # type: ignore[type-arg]
     updated_at = serializers.DateTimeField()
     resolved_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema_field(NameSerializer)
-    def get_status_name(self, report: Report) -> dict[str, str]:
-        return bilingual(Status(report.status).label)
-
     def get_open(self, report: Report) -> bool:
         return public_selectors.is_open(report)
 
@@ -98,44 +94,13 @@ class PublicReportOutput(serializers.Serializer):  # type: ignore[type-arg]
     def get_longitude(self, report: Report) -> float:
         return public_selectors.public_coordinate(report.longitude)
 
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_category_name(self, report: Report) -> dict[str, str] | None:
-        c = report.category
-        return {"vi": c.name_vi, "en": c.name_en} if c else None
-
     @extend_schema_field(serializers.ChoiceField(choices=Urgency.choices, allow_null=True))
     def get_urgency(self, report: Report) -> str | None:
         return report.urgency or None
 
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_urgency_name(self, report: Report) -> dict[str, str] | None:
-        return bilingual(Urgency(report.urgency).label) if report.urgency else None
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_area_name(self, report: Report) -> dict[str, str] | None:
-        return {"vi": str(report.area), "en": report.area.name} if report.area else None
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_agency_name(self, report: Report) -> dict[str, str] | None:
-        a = report.agency
-        return {"vi": a.name_vi, "en": a.name_en} if a else None
-
     def get_overdue(self, report: Report) -> bool:
         now = self.context.get("now") or timezone.now()
         return public_selectors.is_overdue(report, now)
-
-    @extend_schema_field(PhotoOutput(many=True))
-    def get_photos(self, report: Report) -> list[dict[str, Any]]:
-        # Stored files carry no EXIF (photos.py strips it); the camera GPS kept aside is never output.
-        photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
-
-    @extend_schema_field(PhotoOutput(many=True))
-    def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
-        photos = getattr(report, "resolution_photos", None)
-        if photos is None:
-            photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
 
 
 class PublicReportDetailOutput(PublicReportOutput):
@@ -155,7 +120,10 @@ class PublicReportPagination(PageNumberPagination):
 
 PUBLIC_LIST_PARAMETERS = [
     OpenApiParameter(
-        "status", str, many=True, enum=[value for value, _ in public_selectors.LISTED_STATUSES],
+        "status",
+        str,
+        many=True,
+        enum=[value for value, _ in public_selectors.LISTED_STATUSES],
         description="repeat for several; rejected and merged reports are never listed",
     ),
     OpenApiParameter("category", str, description="category code (GET /api/v1/categories/)"),
@@ -216,7 +184,9 @@ class StatsRowOutput(serializers.Serializer):  # type: ignore[type-arg]
     open = serializers.IntegerField()
     overdue = serializers.IntegerField(help_text="open with the deadline passed")
     resolved = serializers.IntegerField()
-    on_time_share = serializers.FloatField(allow_null=True, help_text="of resolved reports with a deadline, 0..1")
+    on_time_share = serializers.FloatField(
+        allow_null=True, help_text="of resolved reports with a deadline, 0..1"
+    )
     median_hours_to_resolve = serializers.FloatField(allow_null=True)
     rated = serializers.IntegerField()
     satisfaction = serializers.FloatField(allow_null=True, help_text="mean stars 1..5")

@@ -66,7 +66,49 @@ class TimelineEntry(serializers.ModelSerializer):
         return bilingual(ReportEvent.Kind(event.kind).label)
 
 
-class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
+class ReportNamesAndPhotos:
+    """The city's words for a report's codes, and its photos: shown alike to every audience."""
+
+    context: dict[str, Any]
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_photos(self, report: Report) -> list[dict[str, Any]]:
+        # The citizen's own photos (the agency's after-photos are listed apart). Stored files carry no
+        # EXIF (photos.py strips it); the camera GPS kept aside on Photo is never output.
+        photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
+        photos = getattr(report, "resolution_photos", None)
+        if photos is None:
+            photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
+        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(NameSerializer)
+    def get_status_name(self, report: Report) -> dict[str, str]:
+        return bilingual(Status(report.status).label)
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_category_name(self, report: Report) -> dict[str, str] | None:
+        c = report.category
+        return {"vi": c.name_vi, "en": c.name_en} if c else None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_urgency_name(self, report: Report) -> dict[str, str] | None:
+        return bilingual(Urgency(report.urgency).label) if report.urgency else None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_area_name(self, report: Report) -> dict[str, str] | None:
+        return {"vi": str(report.area), "en": report.area.name} if report.area else None
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_agency_name(self, report: Report) -> dict[str, str] | None:
+        a = report.agency
+        return {"vi": a.name_vi, "en": a.name_en} if a else None
+
+
+class ReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
     """A report as its citizen sees it."""
 
     id = serializers.IntegerField()
@@ -98,41 +140,36 @@ class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
     class Meta:
         # The field list, for subclasses and other audiences' views that extend the citizen's one.
         fields = [
-            "id", "tracking_code", "status", "status_name", "description", "latitude", "longitude",
-            "anonymous", "category", "category_name", "urgency", "urgency_name", "triage", "area",
-            "area_name", "agency", "agency_name", "due_at", "photos", "resolution_photos", "me_too_count", "merged_into",
-            "client_created_at", "created_at", "updated_at",
+            "id",
+            "tracking_code",
+            "status",
+            "status_name",
+            "description",
+            "latitude",
+            "longitude",
+            "anonymous",
+            "category",
+            "category_name",
+            "urgency",
+            "urgency_name",
+            "triage",
+            "area",
+            "area_name",
+            "agency",
+            "agency_name",
+            "due_at",
+            "photos",
+            "resolution_photos",
+            "me_too_count",
+            "merged_into",
+            "client_created_at",
+            "created_at",
+            "updated_at",
         ]
-
-    @extend_schema_field(PhotoOutput(many=True))
-    def get_photos(self, report: Report) -> list[dict[str, Any]]:
-        # The citizen's own photos; the agency's after-photos are listed apart.
-        photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
-
-    @extend_schema_field(PhotoOutput(many=True))
-    def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
-        photos = getattr(report, "resolution_photos", None)
-        if photos is None:
-            photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
-
-    @extend_schema_field(NameSerializer)
-    def get_status_name(self, report: Report) -> dict[str, str]:
-        return bilingual(Status(report.status).label)
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_category_name(self, report: Report) -> dict[str, str] | None:
-        c = report.category
-        return {"vi": c.name_vi, "en": c.name_en} if c else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_urgency(self, report: Report) -> str | None:
         return report.urgency or None
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_urgency_name(self, report: Report) -> dict[str, str] | None:
-        return bilingual(Urgency(report.urgency).label) if report.urgency else None
 
     @extend_schema_field(TriageOutput)
     def get_triage(self, report: Report) -> dict[str, Any]:
@@ -143,15 +180,6 @@ class ReportOutput(serializers.Serializer):  # type: ignore[type-arg]
             "model_version": report.triage_model_version or None,
             "rules": list(report.triage_rules or []),
         }
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_area_name(self, report: Report) -> dict[str, str] | None:
-        return {"vi": str(report.area), "en": report.area.name} if report.area else None
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_agency_name(self, report: Report) -> dict[str, str] | None:
-        a = report.agency
-        return {"vi": a.name_vi, "en": a.name_en} if a else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, report: Report) -> str | None:
