@@ -27,9 +27,8 @@ from PIL.TiffImagePlugin import IFDRational
 
 from backend.reports import photos
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
+from tests.conftest import PHOTOS_DIR
 
-SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-PHOTOS_DIR = SHARED_DATA / "photos"
 REAL_PHOTOS = sorted(PHOTOS_DIR.glob("*.jpg"))
 if not REAL_PHOTOS:
     if os.environ.get("CI") == "true":

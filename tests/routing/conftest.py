@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from routing.geo import WardIndex
 from routing.old_wards import OldWardDirectory
+from tests.conftest import SHARED_DATA
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", REPO_ROOT / ".." / "shared" / "data")).resolve()
+SHARED_DATA_DIR = SHARED_DATA.resolve()
 WARDS_GEOJSON = SHARED_DATA_DIR / "geo" / "hue_wards_communes_2025.geojson"
 OLD_WARDS_CSV = SHARED_DATA_DIR / "geo" / "vietmap_hue_old_to_new_ward_mapping_2025.csv"
 
