@@ -149,15 +149,21 @@ def fake_triage(monkeypatch):
     """Make the model answer `set(category, urgency, confidence)`; for wiring tests."""
     import triage
     from triage import TriageResult
+    from triage.predict import review_reasons
 
     answer = {"category": "other", "urgency": "normal", "confidence": 0.95, "rules": ()}
 
     def classify(text, photos=None, *, review_threshold=None):
+        critical = answer["urgency"] == "critical"
         return TriageResult(
             category=answer["category"], urgency=answer["urgency"], confidence=answer["confidence"],
             category_scores={answer["category"]: answer["confidence"]}, urgency_scores={answer["urgency"]: 1.0},
-            model_version="test-model", rules_fired=tuple(answer["rules"]), needs_review=False,
-            alert=answer["urgency"] == "critical",
+            model_version="test-model", rules_fired=tuple(answer["rules"]),
+            review_reasons=review_reasons(
+                has_model=True, has_text=bool(text.strip()), critical=critical,
+                confident=answer["confidence"] >= (0.6 if review_threshold is None else review_threshold),
+            ),
+            alert=critical,
         )
 
     monkeypatch.setattr(triage, "classify", classify)

@@ -25,9 +25,12 @@ class TriageResult:
     """The triage of one report.
 
     ``confidence`` is the calibrated probability of ``category`` (0.0 when no model was used).
-    ``needs_review`` sends the report to the operators' queue instead of automatic routing: the
-    model is unsure, there is no model, or the report is critical. ``alert`` is set for every critical
-    report: operators are alerted whatever the confidence.
+    ``review_reasons`` is triage's part of the one "needs review" rule (the app adds routing's part,
+    see ``backend.reports`` intake): a human decides before any agency is asked when there is no
+    model (``no_model``), nothing to read (``empty_text``), the category's probability is under the
+    review threshold (``low_confidence``), or the report is critical (``critical``: a false alarm
+    would send an agency running, so an operator confirms it with one click). ``alert`` is set for
+    every critical report: operators are alerted at once whatever the confidence.
     """
 
     category: str
@@ -37,8 +40,25 @@ class TriageResult:
     urgency_scores: dict[str, float] = field(default_factory=dict)
     model_version: str | None = None
     rules_fired: tuple[str, ...] = ()
-    needs_review: bool = True
+    review_reasons: tuple[str, ...] = ("no_model",)
     alert: bool = False
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_reasons)
+
+
+def review_reasons(*, has_model: bool, has_text: bool, confident: bool, critical: bool) -> tuple[str, ...]:
+    """Triage's reasons for a human review, in the order operators read them."""
+    if not has_model:
+        reasons = ["no_model"]
+    elif not has_text:
+        reasons = ["empty_text"]
+    else:
+        reasons = [] if confident else ["low_confidence"]
+    if critical:
+        reasons.append("critical")
+    return tuple(reasons)
 
 
 def review_threshold_from_env() -> float:
@@ -99,8 +119,7 @@ class Predictor:
     def classify(self, text: str, review_threshold: float | None = None) -> TriageResult:
         return self.classify_batch([text], review_threshold)[0]
 
-    @staticmethod
-    def _fallback(outcome: RuleOutcome) -> TriageResult:
+    def _fallback(self, outcome: RuleOutcome) -> TriageResult:
         urgency = outcome.raise_urgency(FALLBACK_URGENCY)
         return TriageResult(
             category=outcome.category_hint or FALLBACK_CATEGORY,
@@ -108,7 +127,9 @@ class Predictor:
             confidence=0.0,
             model_version=None,
             rules_fired=outcome.fired,
-            needs_review=True,
+            review_reasons=review_reasons(
+                has_model=self.model is not None, has_text=False, confident=False, critical=urgency == "critical"
+            ),
             alert=urgency == "critical",
         )
 
@@ -142,7 +163,9 @@ class Predictor:
                     urgency_scores=dict(zip(urgency_labels, urgency_proba[row].tolist(), strict=True)),
                     model_version=self.model_version,
                     rules_fired=outcome.fired,
-                    needs_review=confidence < threshold or critical,
+                    review_reasons=review_reasons(
+                        has_model=True, has_text=True, confident=confidence >= threshold, critical=critical
+                    ),
                     alert=critical,
                 )
             )

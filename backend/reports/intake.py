@@ -1,8 +1,13 @@
 """Triage and routing of a new report, computed before the transaction opens.
 
 The model decides category and urgency (the citizen's hint breaks ties when the model is unsure),
-routing decides ward, agency and deadline. Either being unsure sends the report to the operators'
-review queue instead of straight to an agency.
+routing decides ward, agency and deadline.
+
+The one "needs review" rule: a report waits for an operator instead of going straight to an agency
+when triage gives a reason (``triage.TriageResult.review_reasons``: no model, nothing to read, the
+model is unsure, the report is critical) or routing does (no category, outside every ward, no routing
+rule, no agency). A citizen's hint that differs from a confident prediction is noted for the operator
+(``hint_disagrees``) but holds nothing back.
 """
 
 from __future__ import annotations
@@ -41,6 +46,14 @@ class IntakeDecision:
     alert: bool = False
 
 
+# Reasons shown to the operator that do not by themselves hold a report back.
+NOTE_ONLY_REASONS = frozenset({"hint_disagrees"})
+
+
+def needs_review(reasons: list[str]) -> bool:
+    return any(reason not in NOTE_ONLY_REASONS for reason in reasons)
+
+
 def decide_intake(
     *, description: str, latitude: float, longitude: float, category_hint: Category | None, now: datetime
 ) -> IntakeDecision:
@@ -52,12 +65,8 @@ def decide_intake(
         result = triage.TriageResult(category="other", urgency="normal", confidence=0.0)
     tables = routing.tables()
     categories = tables.categories
-    reasons: list[str] = []
+    reasons = list(result.review_reasons)
     confident = result.model_version is not None and result.confidence >= settings.TRIAGE_REVIEW_THRESHOLD
-    if result.model_version is None:
-        reasons.append("no_model")
-    elif not confident:
-        reasons.append("low_confidence")
     if confident or category_hint is None:
         category = categories.get(result.category)
     else:
@@ -88,9 +97,7 @@ def decide_intake(
         reasons.append("no_category")
     if area_code:
         area = tables.areas.get(area_code)
-    # A citizen's differing hint alone does not hold back a confident prediction.
-    unsure = any(reason != "hint_disagrees" for reason in reasons)
-    status = Status.NEEDS_REVIEW if unsure or agency is None else Status.ASSIGNED
+    status = Status.NEEDS_REVIEW if needs_review(reasons) or agency is None else Status.ASSIGNED
     return IntakeDecision(
         status=status,
         category=category,

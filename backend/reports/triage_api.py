@@ -34,6 +34,7 @@ class TriagePreviewApi(APIView):
         model_version = serializers.CharField(allow_null=True)
         rules = serializers.ListField(child=serializers.CharField())
         needs_review = serializers.BooleanField()
+        review_reasons = serializers.ListField(child=serializers.CharField())
         alert = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, tags=["ops"])
@@ -52,7 +53,9 @@ class TriagePreviewApi(APIView):
             "urgency_scores": result.urgency_scores,
             "model_version": result.model_version,
             "rules": list(result.rules_fired),
+            # Triage's part of the review rule; a stored report adds routing's (see intake.py).
             "needs_review": result.needs_review,
+            "review_reasons": list(result.review_reasons),
             "alert": result.alert,
         }
         return Response(self.OutputSerializer(body).data)

@@ -65,12 +65,19 @@ def test_deadline_is_counted_in_working_time(citizen_client, fake_triage, ward_p
     assert datetime.fromisoformat(body["due_at"]).astimezone(HUE) == datetime(2026, 11, 23, 16, 0, tzinfo=HUE)
 
 
-def test_routing_rule_beats_the_default(citizen_client, fake_triage, ward_polygons):
-    # the starting rules send critical traffic (accidents, racing) to the police
+def test_routing_rule_beats_the_default_and_a_critical_report_waits_for_an_operator(
+    citizen_client, fake_triage, ward_polygons
+):
+    # given the starting rules send critical traffic (accidents, racing) to the police
     fake_triage("traffic", "critical", 0.97, rules=("accident",))
+    # when a confident critical accident report comes in
     body = submit(citizen_client, "Tai nạn, có người bị thương nặng")
-    assert (body["agency"], body["status"], body["urgency"]) == ("police", "assigned", "critical")
-    assert Report.objects.get().routing_rule_id is not None
+    # then routing names the police, but no agency is asked before an operator confirms (triage's rule)
+    assert (body["agency"], body["status"], body["urgency"]) == (None, "needs_review", "critical")
+    report = Report.objects.get()
+    assert report.needs_review_reasons == ["critical"]
+    assert report.routing_rule_id is not None
+    assert "-> police" in report.routing_reason
 
 
 def test_unsure_model_sends_the_report_to_review_with_the_citizens_hint(citizen_client, fake_triage, ward_polygons):

@@ -16,6 +16,12 @@ def test_operator_gets_the_models_answer_and_nothing_is_created(operator_client,
     assert body["category_name"] == {"vi": "Điện lực", "en": "Power supply"}
     assert body["urgency_name"] == {"vi": "Khẩn cấp", "en": "Critical"}
     assert (body["rules"], body["alert"], body["model_version"]) == (["fallen_wire"], True, "test-model")
+    # a critical report always waits for an operator: the preview says so, as intake will
+    assert (body["needs_review"], body["review_reasons"]) == (True, ["critical"])
+    assert set(body) == {
+        "category", "category_name", "urgency", "urgency_name", "confidence", "category_scores",
+        "urgency_scores", "model_version", "rules", "needs_review", "review_reasons", "alert",
+    }
     assert Report.objects.count() == 0
 
 

@@ -23,7 +23,7 @@ def test_without_a_model_everything_goes_to_review(models_dir):
         urgency_scores={},
         model_version=None,
         rules_fired=(),
-        needs_review=True,
+        review_reasons=("no_model",),
         alert=False,
     )
     assert triage.model_version() is None
@@ -34,6 +34,7 @@ def test_without_a_model_the_safety_rules_still_decide_urgency_and_hint_the_cate
 
     assert (result.category, result.urgency, result.confidence) == ("power_supply", "critical", 0.0)
     assert result.rules_fired == ("downed_wire",)
+    assert result.review_reasons == ("no_model", "critical")
     assert result.needs_review is True
     assert result.alert is True
 
@@ -101,6 +102,7 @@ def test_critical_reports_always_need_review_and_alert(models_dir, trained):
     result = triage.classify("Nhà đang cháy lớn", review_threshold=0.0)
 
     assert (result.urgency, result.needs_review, result.alert) == ("critical", True, True)
+    assert result.review_reasons == ("critical",)
     assert "fire" in result.rules_fired
 
 
