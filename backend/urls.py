@@ -7,8 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from backend.accounts import api as accounts_api
 from backend.core import health, reference_api
 from backend.core.errors import json_error_view
-from backend.reports import api as reports_api
-from backend.reports import public_api, triage_api
+from backend.reports.apis import citizen as reports_api
+from backend.reports.apis import triage_preview as triage_api
+from backend.transparency import apis as public_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -31,8 +32,8 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/v1/", include("backend.reports.lifecycle_urls")),
-    path("open311/v2/", include("backend.open311.urls")),
+    path("api/v1/", include("backend.reports.urls")),
+    path("open311/v2/", include("backend.transparency.open311.urls")),
     path("", include("realtime.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from backend.reports import lifecycle
 from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.redaction import PHONE_MASK
+from backend.reports.services import lifecycle
 from tests.conftest import upload
 from tests.open311.conftest import BASE, parse_xml
 from tests.reports.test_lifecycle import make_report, make_staff
@@ -195,7 +195,7 @@ def test_service_code_filter_takes_a_comma_list(public, reporter):
 
 
 def test_at_most_the_limit_newest_first(public, reporter, monkeypatch):
-    from backend.open311 import selectors
+    from backend.transparency.open311 import selectors
 
     monkeypatch.setattr(selectors, "MAX_REQUESTS", 2)
     made = [make_report(reporter, created_ago=timedelta(hours=5 - i)) for i in range(4)]

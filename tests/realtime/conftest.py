@@ -69,8 +69,8 @@ def make_report(reporter, *, agency=None, urgency="normal", alert=False, descrip
     """Given a report written the way the intake service writes it (event in the same transaction)."""
     from django.db import transaction
 
-    from backend.reports import events
     from backend.reports.models import Report
+    from backend.reports.services import events
     from routing.models import Area, Category
 
     with transaction.atomic():
@@ -87,8 +87,8 @@ def make_report(reporter, *, agency=None, urgency="normal", alert=False, descrip
 def update_report(report, *, change="assigned", agency="keep", public=True, alert=False):
     from django.db import transaction
 
-    from backend.reports import events
     from backend.reports.models import ReportEvent
+    from backend.reports.services import events
 
     with transaction.atomic():
         if agency != "keep":

@@ -49,8 +49,8 @@ def test_a_submitted_report_writes_one_event_with_each_audiences_view(citizen_cl
 
 
 def test_a_submission_that_fails_in_its_transaction_logs_and_publishes_nothing(citizen_client, published, monkeypatch):
-    from backend.reports import services
     from backend.reports.models import Report
+    from backend.reports.services import intake as services
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from backend.reports.models import IdempotencyKey, Report
-from backend.reports.services import idempotency_keys_purge
+from backend.reports.services.intake import idempotency_keys_purge
 
 URL = "/api/v1/reports/"
 BODY = {"description": "Cống bị tắc ở kiệt 5 Hàn Mặc Tử", "latitude": "16.47", "longitude": "107.6"}
@@ -98,7 +98,7 @@ def test_concurrent_retries_with_one_key_create_one_report(citizen, reference_da
 
     from django.db import connection
 
-    from backend.reports.services import ReportInput, report_submit
+    from backend.reports.services.intake import ReportInput, report_submit
 
     barrier = threading.Barrier(2)
     outcomes = []

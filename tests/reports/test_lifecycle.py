@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import ApiError
-from backend.reports import lifecycle
-from backend.reports.lifecycle import TRANSITIONS
 from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.services import lifecycle
+from backend.reports.services.lifecycle import TRANSITIONS
 from backend.reports.tracking import new_tracking_code
 from routing.models import Agency, Area, Category
 

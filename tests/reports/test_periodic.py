@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.core.models import JobHeartbeat
-from backend.reports import lifecycle, periodic
 from backend.reports.models import Report, ReportEvent, Status
+from backend.reports.services import lifecycle, periodic
 from tests.reports.test_lifecycle import make_report
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from backend.reports import lifecycle
 from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.redaction import EMAIL_MASK, PHONE_MASK
+from backend.reports.services import lifecycle
 from tests.conftest import upload
 from tests.reports.test_lifecycle import make_report, make_staff
 from tests.reports.test_photos import gps_exif

@@ -226,7 +226,7 @@ def test_json_body_is_refused_as_unsupported_media_type(citizen_client):
 
 def test_storage_files_are_removed_when_the_transaction_fails(citizen_client, real_jpeg, monkeypatch):
     # given the database write fails after the photos were stored
-    from backend.reports import services
+    from backend.reports.services import intake as services
 
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -263,7 +263,7 @@ def test_stored_photo_has_no_metadata_and_gps_is_kept_privately(citizen_client, 
 
 
 def test_body_over_the_limit_is_413_before_parsing(citizen_client, monkeypatch):
-    from backend.reports import api
+    from backend.reports.apis import citizen as api
 
     monkeypatch.setattr(api, "MAX_BODY_BYTES", 1000)
     response = citizen_client.post(URL, {**VALID, "description": "x" * 2000}, format="multipart")

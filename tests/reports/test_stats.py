@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from backend.reports.models import Status
-from backend.reports.stats import stats_per_agency, stats_per_category
+from backend.transparency.stats import stats_per_agency, stats_per_category
 from tests.reports.test_lifecycle import make_report
 
 

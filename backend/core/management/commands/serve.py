@@ -26,7 +26,7 @@ class Command(BaseCommand):
         # The embedded default has no separate worker: the periodic loop runs here, in a daemon
         # thread. Running it in several processes is safe (each report is claimed once).
         if settings.PERIODIC_IN_PROCESS and not options["no_periodic"]:
-            from backend.reports.periodic import start_in_thread
+            from backend.reports.services.periodic import start_in_thread
 
             start_in_thread()
             self.stdout.write(f"Periodic jobs: every {settings.PERIODIC_INTERVAL_SECONDS:g}s in this process")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from backend.reports import periodic
+from backend.reports.services import periodic
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from backend.reports.demo import demo_accounts_ensure, demo_citizens_ensure, demo_reports_ensure
+from backend.reports.services.demo import demo_accounts_ensure, demo_citizens_ensure, demo_reports_ensure
 
 
 class Command(BaseCommand):

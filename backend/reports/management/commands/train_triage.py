@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from backend.reports.lifecycle import triage_feedback_rows
+        from backend.reports.services.lifecycle import triage_feedback_rows
 
         extra = triage_feedback_rows() if options["include_feedback"] else []
         if options["include_feedback"]:

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from backend.reports.models import Report, ReportEvent
-from backend.reports.serializers import ReportOutput
+from backend.reports.outputs import ReportOutput
 from realtime import log
 
 # Changes that stay inside the city administration: the citizen's stream does not hear of them.

@@ -57,8 +57,8 @@ from rest_framework import status as http
 
 from backend.accounts.models import Role, User
 from backend.core.errors import ApiError
-from backend.reports import events
 from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.services import events
 from backend.reports.storage import StoredPhoto, delete_stored, store_photo
 from routing import runtime as routing
 from routing.models import Agency, Area, Category, Urgency
@@ -409,7 +409,7 @@ def ticket_resolve(
     Photos are checked and processed before the transaction opens (CPU work outside the lock); their
     files are removed if the transaction fails, including when the transition turns out illegal.
     """
-    from backend.reports.services import (  # the intake pipeline, one place for its rules
+    from backend.reports.services.intake import (  # the intake pipeline, one place for its rules
         process_photos,
         read_uploads,
     )

@@ -30,10 +30,10 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.core.errors import ApiError
 from backend.core.instants import parse_instant
-from backend.reports.lifecycle import OPEN_STATUSES
 from backend.reports.models import Photo, Report, ReportEvent, Status
 from backend.reports.redaction import redact_contacts
-from backend.reports.stats import stats_per_agency, stats_per_category
+from backend.reports.services.lifecycle import OPEN_STATUSES
+from backend.transparency.stats import stats_per_agency, stats_per_category
 from routing.models import Agency, Area, Category
 
 PUBLIC_COORDINATE_DECIMALS = 4

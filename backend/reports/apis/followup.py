@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.reports import lifecycle, selectors
-from backend.reports.serializers import ReportDetailOutput
+from backend.reports.outputs import ReportDetailOutput
+from backend.reports.selectors import reports as selectors
+from backend.reports.services import lifecycle
 
 
 def _detail(request: Request, report_id: int) -> Response:

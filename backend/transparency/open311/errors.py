@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from backend.core.errors import api_exception_handler
 from backend.core.messages import message
-from backend.open311.formats import to_xml
+from backend.transparency.open311.formats import to_xml
 
 
 def descriptions(error: dict[str, Any]) -> list[str]:

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, re_path
 
-from backend.open311 import views
-from backend.open311.errors import not_found_view
+from backend.transparency.open311 import views
+from backend.transparency.open311.errors import not_found_view
 
 # Not named `format`: DRF's schema generator skips `.{format}` paths, and these must be documented.
 FORMAT = r"\.(?P<response_format>json|xml)$"

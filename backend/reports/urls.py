@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from backend.reports import agency_api, followup_api, ops_api
+from backend.reports.apis import agency as agency_api
+from backend.reports.apis import followup as followup_api
+from backend.reports.apis import ops as ops_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # IOC operators

@@ -193,6 +193,6 @@ class ReportDetailOutput(ReportOutput):
 
     @extend_schema_field(TimelineEntry(many=True))
     def get_timeline(self, report: Report) -> list[dict[str, Any]]:
-        from backend.reports.selectors import report_public_timeline
+        from backend.reports.selectors.reports import report_public_timeline
 
         return TimelineEntry(report_public_timeline(report=report), many=True).data  # type: ignore[return-value]

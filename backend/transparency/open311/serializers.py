@@ -17,11 +17,11 @@ from rest_framework import serializers
 
 from backend.core.instants import parse_instant
 from backend.core.messages import message
-from backend.open311.selectors import MAX_REQUESTS, MAX_WINDOW, RequestSearch
-from backend.reports import public_selectors
 from backend.reports.models import Report, Status
+from backend.reports.outputs import PhotoOutput
 from backend.reports.redaction import redact_contacts
-from backend.reports.serializers import PhotoOutput
+from backend.transparency import selectors as public_selectors
+from backend.transparency.open311.selectors import MAX_REQUESTS, MAX_WINDOW, RequestSearch
 from routing.models import Area, Category
 
 STATUS_OPEN, STATUS_CLOSED = "open", "closed"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from backend.accounts.models import Role, User
 from backend.accounts.services import user_ensure
 from backend.reports.models import Report
-from backend.reports.services import ReportInput, report_submit
+from backend.reports.services.intake import ReportInput, report_submit
 from routing.models import Agency, Area, Category
 
 DEMO_PASSWORD = "hue-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
@@ -138,7 +138,7 @@ def _demo_report(index: int) -> Report | None:
 
 
 def _demo_step(report: Report, step: str, operator: User) -> None:
-    from backend.reports import lifecycle
+    from backend.reports.services import lifecycle
 
     action, _, rest = step.partition(":")
     report.refresh_from_db()

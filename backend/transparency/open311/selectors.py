@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from backend.core.errors import ApiError
-from backend.reports.lifecycle import OPEN_STATUSES
 from backend.reports.models import Report, Status
-from backend.reports.public_selectors import published_reports, with_public_events
+from backend.reports.services.lifecycle import OPEN_STATUSES
+from backend.transparency.selectors import published_reports, with_public_events
 from routing.models import Category
 
 MAX_REQUESTS = 1000

@@ -20,9 +20,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from backend.core.models import JobHeartbeat
-from backend.reports import lifecycle
 from backend.reports.models import Report, Status
-from backend.reports.services import idempotency_keys_purge
+from backend.reports.services import lifecycle
+from backend.reports.services.intake import idempotency_keys_purge
 from realtime import log as event_log
 
 logger = logging.getLogger(__name__)

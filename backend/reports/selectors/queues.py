@@ -32,9 +32,9 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.errors import ApiError
-from backend.reports.lifecycle import OPEN_STATUSES
 from backend.reports.models import Report, ReportEvent, Status
-from backend.reports.selectors import with_relations
+from backend.reports.selectors.reports import with_relations
+from backend.reports.services.lifecycle import OPEN_STATUSES
 from routing.models import RoutingRule, Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)

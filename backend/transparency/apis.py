@@ -25,10 +25,10 @@ from rest_framework.views import APIView
 
 from backend.core.errors import ApiError
 from backend.core.instants import parse_instant
-from backend.reports import public_selectors
 from backend.reports.models import Report, ReportEvent, Status
+from backend.reports.outputs import NameSerializer, ReportNamesAndPhotos, bilingual
 from backend.reports.redaction import redact_contacts
-from backend.reports.serializers import NameSerializer, ReportNamesAndPhotos, bilingual
+from backend.transparency import selectors as public_selectors
 from routing.models import Urgency
 
 

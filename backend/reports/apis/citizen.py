@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.errors import ApiError
-from backend.reports import selectors, services
-from backend.reports.serializers import ReportDetailOutput, ReportOutput
+from backend.reports.outputs import ReportDetailOutput, ReportOutput
+from backend.reports.selectors import reports as selectors
+from backend.reports.services import intake as services
 from routing.models import Category
 
 MAX_BODY_BYTES = 5 * 10 * 1024 * 1024 + 1024 * 1024

@@ -17,10 +17,10 @@ from rest_framework import status
 
 from backend.accounts.models import User
 from backend.core.errors import ApiError
-from backend.reports import events
-from backend.reports.intake import IntakeDecision, decide_intake
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
+from backend.reports.services import events
+from backend.reports.services.intake_decision import IntakeDecision, decide_intake
 from backend.reports.storage import StoredPhoto, delete_stored, store_photo
 from backend.reports.tracking import new_tracking_code
 from routing.models import Category

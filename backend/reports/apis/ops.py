@@ -21,11 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsOperator
-from backend.reports import lifecycle, ops_selectors
-from backend.reports.api import CategoryCodeField
-from backend.reports.duplicates import duplicate_candidates
+from backend.reports.apis.citizen import CategoryCodeField
 from backend.reports.models import Report, ReportEvent, Status
-from backend.reports.serializers import NameSerializer, ReportOutput, bilingual
+from backend.reports.outputs import NameSerializer, ReportOutput, bilingual
+from backend.reports.selectors import queues as ops_selectors
+from backend.reports.selectors.duplicates import duplicate_candidates
+from backend.reports.services import lifecycle
 from routing.models import Agency, Urgency
 
 PAGE_SIZE = 50

@@ -21,10 +21,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsAgencyStaff
-from backend.reports import lifecycle, ops_selectors
+from backend.reports.apis.ops import QUEUE_PARAMETERS, next_link, page_size
 from backend.reports.models import Report, Status
-from backend.reports.ops_api import QUEUE_PARAMETERS, next_link, page_size
-from backend.reports.serializers import NameSerializer, ReportOutput, TimelineEntry, bilingual
+from backend.reports.outputs import NameSerializer, ReportOutput, TimelineEntry, bilingual
+from backend.reports.selectors import queues as ops_selectors
+from backend.reports.services import lifecycle
 
 # ReportOutput.Meta is invisible to the type checker across modules (django-stubs), hence the alias.
 CITIZEN_FIELDS: list[str] = list(ReportOutput.Meta.fields)  # type: ignore[attr-defined]

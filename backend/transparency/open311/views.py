@@ -27,10 +27,16 @@ from rest_framework.views import APIView
 
 from backend.accounts.tokens import token_user
 from backend.core.errors import ApiError
-from backend.open311 import selectors
-from backend.open311.errors import open311_exception_handler
-from backend.open311.formats import FormatSuffixNegotiation, Open311JSONRenderer, Open311XMLRenderer
-from backend.open311.serializers import (
+from backend.reports.apis.citizen import idempotency_key, refuse_oversized
+from backend.reports.services import intake as services
+from backend.transparency.open311 import selectors
+from backend.transparency.open311.errors import open311_exception_handler
+from backend.transparency.open311.formats import (
+    FormatSuffixNegotiation,
+    Open311JSONRenderer,
+    Open311XMLRenderer,
+)
+from backend.transparency.open311.serializers import (
     Open311ErrorOutput,
     Open311RequestCreatedOutput,
     Open311ServiceDefinitionOutput,
@@ -41,8 +47,6 @@ from backend.open311.serializers import (
     RequestSearchInput,
     service_notice,
 )
-from backend.reports import services
-from backend.reports.api import idempotency_key, refuse_oversized
 from routing.models import Category
 
 LANGUAGES = ("vi", "en")

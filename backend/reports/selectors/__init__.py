@@ -1,0 +1,1 @@
+"""Reads, each scoped to what the asking user may see."""
