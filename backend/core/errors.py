@@ -14,7 +14,27 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from backend.core.messages import message
+from backend.core.exceptions import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unprocessable,
+)
+from backend.core.messages import Message, message, transition_params
+
+# The API layer's mapping of domain refusals to HTTP (the services never name a status).
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    InvalidInput: status.HTTP_400_BAD_REQUEST,
+    Forbidden: status.HTTP_403_FORBIDDEN,
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    Unprocessable: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
+}
 
 
 class ApiError(exceptions.APIException):
@@ -32,6 +52,26 @@ class ApiError(exceptions.APIException):
         self.fields = fields or {}
         self.params = params
         super().__init__(detail=message(code, **params), code=code)
+
+
+def http_status_of(exc: DomainError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in DOMAIN_STATUS:
+            return DOMAIN_STATUS[kind]  # type: ignore[index]
+    return status.HTTP_400_BAD_REQUEST
+
+
+def api_error_from(exc: DomainError) -> ApiError:
+    """A domain refusal as the API answers it: status by kind, message in the asker's language."""
+    params = transition_params(exc.action, exc.status_label) if isinstance(exc, IllegalTransition) else exc.params
+    fields = {
+        name: [text.render() if isinstance(text, Message) else str(text) for text in texts]
+        for name, texts in exc.fields.items()
+    }
+    error = ApiError(exc.code, http_status_of(exc), fields=fields, **params)
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        error.wait = exc.retry_after  # type: ignore[attr-defined]
+    return error
 
 
 def _flatten(detail: Any) -> list[str]:
@@ -67,6 +107,8 @@ _CODES = {
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("request_too_large", message("request_too_large")), status=413)
+    if isinstance(exc, DomainError):
+        exc = api_error_from(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

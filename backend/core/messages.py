@@ -1,7 +1,10 @@
-"""Citizen-facing messages in the city's two languages.
+"""Every message the API speaks, in the city's two languages: the one table.
 
 Kept as a code -> (Vietnamese, English) table rather than gettext catalogues so that every API error
-has a stable machine code and both wordings live side by side where reviewers can read them.
+has a stable machine code and both wordings live side by side where reviewers can read them. Services
+raise codes (backend.core.exceptions); only the API layer renders them here, in the asker's language.
+Names of codes stored in the database (statuses, event kinds, urgencies) are their choices' labels,
+written "Vietnamese / English"; `bilingual()` reads them.
 """
 
 from __future__ import annotations
@@ -11,14 +14,24 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 
 
+def english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
 @dataclass(frozen=True)
 class Message:
     vi: str
     en: str
 
     def render(self, **params: object) -> str:
-        text = self.en if (get_language() or "vi").startswith("en") else self.vi
+        text = self.en if english() else self.vi
         return text.format(**params) if params else text
+
+
+def bilingual(label: str) -> dict[str, str]:
+    """A choice label written "Vietnamese / English" as {"vi", "en"}."""
+    vi, _, en = label.partition(" / ")
+    return {"vi": vi, "en": en or vi}
 
 
 MESSAGES: dict[str, Message] = {
@@ -78,6 +91,20 @@ MESSAGES: dict[str, Message] = {
     "merge_target_invalid": Message(
         "Phản ánh đích không tồn tại hoặc đã đóng.", "The target report does not exist or is no longer open."
     ),
+    # How people call the lifecycle's actions (backend/reports/transitions.py), for refusals.
+    "action.triage": Message("xác nhận phân loại", "confirm triage"),
+    "action.assign": Message("chuyển đơn vị", "assign"),
+    "action.reject": Message("từ chối", "reject"),
+    "action.merge": Message("gộp phản ánh", "merge"),
+    "action.note": Message("ghi chú", "add a note"),
+    "action.accept": Message("tiếp nhận", "accept"),
+    "action.progress": Message("cập nhật tiến độ", "report progress"),
+    "action.resolve": Message("báo đã xử lý", "resolve"),
+    "action.return": Message("trả lại", "return"),
+    "action.rate": Message("đánh giá", "rate"),
+    "action.reopen": Message("mở lại", "reopen"),
+    "action.mark_overdue": Message("báo quá hạn", "mark overdue"),
+    "action.auto_close": Message("tự động đóng", "auto-close"),
     "unknown_agency": Message("Đơn vị không tồn tại: {value}.", "Unknown agency: {value}."),
     # Open311 GeoReport v2 (backend/open311/): errors and the texts of a service request.
     "open311_jurisdiction_not_found": Message(
@@ -123,3 +150,9 @@ MESSAGES: dict[str, Message] = {
 def message(code: str, **params: object) -> str:
     entry = MESSAGES.get(code) or MESSAGES["invalid"]
     return entry.render(**params)
+
+
+def transition_params(action: str, status_label: str) -> dict[str, str]:
+    """The action and status (its "vi / en" choice label) of an illegal transition, in the asker's language."""
+    names = bilingual(status_label)
+    return {"action": message(f"action.{action}"), "status": names["en" if english() else "vi"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -21,6 +23,42 @@ class Status(models.TextChoices):
     RETURNED = "returned", "Đơn vị trả lại / Returned"
     MERGED = "merged", "Đã gộp / Merged"
     REOPENED = "reopened", "Mở lại / Reopened"
+
+
+# Status groups, defined once here and used by services, selectors, outputs, payloads and pages.
+S = Status
+# Not finished: overdue applies, duplicates are looked for, a merge may target them.
+OPEN_STATUSES = frozenset(
+    {S.SUBMITTED, S.TRIAGED, S.NEEDS_REVIEW, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
+)
+# Finished, for now or for good: the complement of OPEN_STATUSES.
+DONE_STATUSES = frozenset(Status.values) - OPEN_STATUSES
+# Nothing more happens to these (a closed report may still be reopened within the reopen window).
+FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
+# The operators' queue order: most urgent first; a report not yet triaged comes after the known ones.
+URGENCY_ORDER: tuple[str, ...] = (Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL, Urgency.LOW)
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def open(self) -> ReportQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def done(self) -> ReportQuerySet:
+        return self.filter(status__in=DONE_STATUSES)
+
+    def overdue(self, now: datetime) -> ReportQuerySet:
+        return self.filter(overdue_q(now))
+
+
+def overdue_q(now: datetime) -> models.Q:
+    """Open with its deadline passed: the one definition of overdue for queries (see Report.is_overdue)."""
+    return models.Q(status__in=OPEN_STATUSES, due_at__lt=now)
+
+
+def urgency_rank() -> models.Case:
+    """URGENCY_ORDER as a sortable SQL expression (0 = critical)."""
+    whens = [models.When(urgency=code, then=models.Value(rank)) for rank, code in enumerate(URGENCY_ORDER)]
+    return models.Case(*whens, default=models.Value(len(URGENCY_ORDER)), output_field=models.IntegerField())
 
 
 class Report(models.Model):
@@ -81,6 +119,8 @@ class Report(models.Model):
     created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "phản ánh / report"
@@ -95,6 +135,14 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Overdue is derived from the deadline, never a status (see overdue_q for queries)."""
+        return self.is_open and self.due_at is not None and self.due_at < now
 
 
 class Photo(models.Model):

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.core.messages import bilingual
 from backend.reports.models import Photo, Report, ReportEvent, Status
 from routing.models import Urgency
 
@@ -15,12 +16,6 @@ from routing.models import Urgency
 class NameSerializer(serializers.Serializer):
     vi = serializers.CharField()
     en = serializers.CharField()
-
-
-def bilingual(label: str) -> dict[str, str]:
-    """Choice labels are written "Vietnamese / English"."""
-    vi, _, en = label.partition(" / ")
-    return {"vi": vi, "en": en or vi}
 
 
 def _absolute(request: Any, name: str) -> str:

@@ -28,11 +28,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.accounts.models import Role
-from backend.core.errors import ApiError
+from backend.core.exceptions import InvalidInput
 from backend.core.instants import parse_instant
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.redaction import redact_contacts
-from backend.reports.services.lifecycle import OPEN_STATUSES
 from backend.transparency.stats import stats_per_agency, stats_per_category
 from routing.models import Agency, Area, Category
 
@@ -156,7 +155,7 @@ class PublicReportFilter(django_filters.FilterSet):
 def _filtered(params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
     filterset = PublicReportFilter(params, queryset=qs)
     if not filterset.is_valid():
-        raise ApiError("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
+        raise InvalidInput("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
     return filterset.qs
 
 

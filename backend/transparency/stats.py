@@ -22,8 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.reports.models import Report, Status
-from backend.reports.services.lifecycle import OPEN_STATUSES
+from backend.reports.models import OPEN_STATUSES, Report, Status
 from routing.models import Agency, Category
 
 

@@ -12,11 +12,12 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
-from backend.core.errors import ApiError
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.core.errors import http_status_of
+from backend.core.exceptions import DomainError
+from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.services import lifecycle
-from backend.reports.services.lifecycle import TRANSITIONS
 from backend.reports.tracking import new_tracking_code
+from backend.reports.transitions import TRANSITIONS
 from routing.models import Agency, Area, Category
 
 # --- factories shared by the lifecycle tests ----------------------------------------------------
@@ -160,10 +161,10 @@ def test_every_illegal_transition_is_refused_with_409_and_nothing_changes(staff,
         before = snapshot(report.pk)
         target_before = snapshot(target.pk) if target else None
         # when the action is attempted
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             _run(action, report, staff, target)
         # then 409 illegal_transition, and nothing changed on either report
-        assert (refused.value.status_code, refused.value.code) == (409, "illegal_transition"), status
+        assert (http_status_of(refused.value), refused.value.code) == (409, "illegal_transition"), status
         assert snapshot(report.pk) == before, status
         if target:
             assert snapshot(target.pk) == target_before, status
@@ -196,7 +197,7 @@ def test_system_transitions_follow_the_table(staff):
     for status in Status.values:
         report = make_report(staff["citizen"], status=status, due_in=timedelta(hours=1),
                              resolved_ago=timedelta(days=1))
-        assert _run("mark_overdue", report, staff) is (status in lifecycle.OPEN_STATUSES), status
+        assert _run("mark_overdue", report, staff) is (status in OPEN_STATUSES), status
         assert _run("auto_close", report, staff) is (status == Status.RESOLVED), status
 
 
@@ -304,18 +305,18 @@ def test_merge_into_a_finished_report_is_refused(staff, target_status):
     report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
     target = make_report(staff["citizen"], status=target_status)
     before, target_before = snapshot(report.pk), snapshot(target.pk)
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=target.pk)
-    assert (refused.value.status_code, refused.value.code) == (409, "merge_target_invalid")
+    assert (http_status_of(refused.value), refused.value.code) == (409, "merge_target_invalid")
     assert (snapshot(report.pk), snapshot(target.pk)) == (before, target_before)
 
 
 def test_merge_into_itself_or_nothing_is_refused(staff):
     report = make_report(staff["citizen"], status=Status.NEEDS_REVIEW)
     before = snapshot(report.pk)
-    with pytest.raises(ApiError) as itself:
+    with pytest.raises(DomainError) as itself:
         lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=report.pk)
-    with pytest.raises(ApiError) as missing:
+    with pytest.raises(DomainError) as missing:
         lifecycle.report_merge(actor=staff["operator"], report_id=report.pk, into_id=999_999)
     assert (itself.value.code, missing.value.code) == ("merge_into_self", "merge_target_invalid")
     assert snapshot(report.pk) == before
@@ -382,13 +383,13 @@ def test_resolve_refuses_a_bad_photo_and_six_photos_and_changes_nothing(staff, r
 
     report = make_report(staff["citizen"], status=Status.ACCEPTED)
     before = snapshot(report.pk)
-    with pytest.raises(ApiError) as fake:
+    with pytest.raises(DomainError) as fake:
         lifecycle.ticket_resolve(actor=staff["hepco"], report_id=report.pk, note="x",
                                  photos=[upload("a.jpg", b"not a jpeg at all")])
-    with pytest.raises(ApiError) as six:
+    with pytest.raises(DomainError) as six:
         lifecycle.ticket_resolve(actor=staff["hepco"], report_id=report.pk, note="x",
                                  photos=[upload(f"{i}.jpg", real_jpeg) for i in range(6)])
-    assert fake.value.status_code == 400
+    assert http_status_of(fake.value) == 400
     assert six.value.code == "too_many_photos"
     assert snapshot(report.pk) == before
 
@@ -409,20 +410,20 @@ def test_another_agencys_ticket_is_not_found_and_unchanged(staff):
         lambda: lifecycle.ticket_accept(actor=staff["huewaco"], report_id=report.pk),
         lambda: lifecycle.ticket_return(actor=staff["huewaco"], report_id=report.pk, reason="x"),
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             act()
-        assert (refused.value.status_code, refused.value.code) == (404, "not_found")
+        assert (http_status_of(refused.value), refused.value.code) == (404, "not_found")
     assert snapshot(report.pk) == before
 
 
 def test_wrong_role_is_403_and_unchanged(staff):
     report = make_report(staff["citizen"], status=Status.ASSIGNED)
     before = snapshot(report.pk)
-    with pytest.raises(ApiError) as agency_rejects:
+    with pytest.raises(DomainError) as agency_rejects:
         lifecycle.report_reject(actor=staff["hepco"], report_id=report.pk, reason="x")
-    with pytest.raises(ApiError) as operator_accepts:
+    with pytest.raises(DomainError) as operator_accepts:
         lifecycle.ticket_accept(actor=staff["operator"], report_id=report.pk)
-    assert agency_rejects.value.status_code == operator_accepts.value.status_code == 403
+    assert http_status_of(agency_rejects.value) == http_status_of(operator_accepts.value) == 403
     assert snapshot(report.pk) == before
 
 
@@ -435,9 +436,9 @@ def test_rating_closes_and_is_given_once(staff):
     report.refresh_from_db()
     assert (report.status, report.rating_stars, report.rating_comment) == ("closed", 5, "Nhanh")
     before = snapshot(report.pk)
-    with pytest.raises(ApiError) as again:
+    with pytest.raises(DomainError) as again:
         lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=1)
-    assert (again.value.status_code, again.value.code) == (409, "already_rated")
+    assert (http_status_of(again.value), again.value.code) == (409, "already_rated")
     assert snapshot(report.pk) == before
 
 
@@ -452,7 +453,7 @@ def test_an_auto_closed_report_can_still_be_rated_once(staff):
 def test_rating_out_of_range_is_refused(staff, stars):
     report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(hours=2))
     before = snapshot(report.pk)
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         lifecycle.report_rate(actor=staff["citizen"], report_id=report.pk, stars=stars)
     assert snapshot(report.pk) == before
 
@@ -475,10 +476,10 @@ def test_reopen_after_the_window_is_refused(staff, settings):
     settings.REOPEN_WINDOW_DAYS = 3
     report = make_report(staff["citizen"], status=Status.RESOLVED, resolved_ago=timedelta(days=3, minutes=1))
     before = snapshot(report.pk)
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         lifecycle.report_reopen(actor=staff["citizen"], report_id=report.pk, reason="x")
-    assert (refused.value.status_code, refused.value.code) == (409, "reopen_window_passed")
-    assert "3" in str(refused.value.detail)
+    assert (http_status_of(refused.value), refused.value.code) == (409, "reopen_window_passed")
+    assert refused.value.params == {"days": 3}
     assert snapshot(report.pk) == before
 
 
@@ -490,9 +491,9 @@ def test_someone_elses_report_cannot_be_rated_or_reopened(staff, make_citizen):
         lambda: lifecycle.report_rate(actor=stranger, report_id=report.pk, stars=1),
         lambda: lifecycle.report_reopen(actor=stranger, report_id=report.pk, reason="x"),
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             act()
-        assert refused.value.status_code == 404
+        assert http_status_of(refused.value) == 404
     assert snapshot(report.pk) == before
 
 
@@ -509,7 +510,7 @@ def test_a_transition_publishes_once_and_a_refused_one_not_at_all(staff, django_
     try:
         with django_capture_on_commit_callbacks() as callbacks:
             lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
-            with pytest.raises(ApiError):
+            with pytest.raises(DomainError):
                 lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
     finally:
         lifecycle.events.report_updated = original
@@ -536,7 +537,7 @@ def test_two_people_acting_at_once_one_wins_and_the_other_gets_409(reference_dat
             start.wait()
             act()
             outcomes[name] = "ok"
-        except ApiError as exc:
+        except DomainError as exc:
             outcomes[name] = exc.code
         finally:
             connection.close()
@@ -581,7 +582,7 @@ def test_transitions_land_in_the_realtime_log_in_the_same_transaction(staff):
     hepco = report.agency_id
     lifecycle.ticket_accept(actor=staff["hepco"], report_id=report.pk)
     lifecycle.report_note_add(actor=staff["operator"], report_id=report.pk, note="nội bộ")
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         lifecycle.ticket_resolve(actor=staff["huewaco"], report_id=report.pk, note="x")
     lifecycle.ticket_return(actor=staff["hepco"], report_id=report.pk, reason="không phải của chúng tôi")
     rows = list(EventLog.objects.filter(report_id=report.pk).order_by("id"))

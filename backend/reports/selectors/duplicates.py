@@ -17,8 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from backend.reports.models import Report
-from backend.reports.services.lifecycle import OPEN_STATUSES
+from backend.reports.models import OPEN_STATUSES, Report
 
 EARTH_RADIUS_M = 6_371_008.8
 MAX_CANDIDATES = 10

@@ -31,10 +31,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import ApiError
-from backend.reports.models import Report, ReportEvent, Status
+from backend.core.exceptions import InvalidInput
+from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status
 from backend.reports.selectors.reports import with_relations
-from backend.reports.services.lifecycle import OPEN_STATUSES
 from routing.models import RoutingRule, Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -107,7 +106,7 @@ class AgencyTicketFilter(ReportQueueFilter):
 def _filtered(filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
     filterset = filterset_class(params, queryset=qs)
     if not filterset.is_valid():
-        raise ApiError("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
+        raise InvalidInput("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
     return filterset.qs
 
 
@@ -130,9 +129,9 @@ def _decode(cursor: str, width: int) -> list[Any]:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         values = [datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v for v in raw]
     except (ValueError, TypeError, KeyError, binascii.Error) as exc:
-        raise ApiError("invalid", fields={"cursor": ["invalid cursor"]}) from exc
+        raise InvalidInput("invalid", fields={"cursor": ["invalid cursor"]}) from exc
     if len(values) != width or not all(isinstance(v, int | datetime) for v in values):
-        raise ApiError("invalid", fields={"cursor": ["invalid cursor"]})
+        raise InvalidInput("invalid", fields={"cursor": ["invalid cursor"]})
     return values
 
 
@@ -150,7 +149,7 @@ def _after(columns: list[tuple[str, bool]], values: list[Any]) -> Q:
 def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | None, size: int) -> Page:
     key = ordering or DEFAULT_ORDERING
     if key not in ORDERINGS:
-        raise ApiError("invalid", fields={"ordering": [f"one of: {', '.join(ORDERINGS)}"]})
+        raise InvalidInput("invalid", fields={"ordering": [f"one of: {', '.join(ORDERINGS)}"]})
     columns = ORDERINGS[key]
     if cursor:
         qs = qs.filter(_after(columns, _decode(cursor, len(columns))))

@@ -12,11 +12,10 @@ from typing import IO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
-from rest_framework import status
 
 from backend.accounts.models import User
-from backend.core.errors import ApiError
+from backend.core.exceptions import InvalidInput, Unprocessable
+from backend.core.messages import Message
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
 from backend.reports.services import events
@@ -66,16 +65,14 @@ def _replay(user: User, key: str, request_hash: str) -> Report | None:
     if stored is None:
         return None
     if stored.request_hash != request_hash:
-        raise ApiError("idempotency_key_reused", status.HTTP_422_UNPROCESSABLE_ENTITY)
+        raise Unprocessable("idempotency_key_reused")
     return stored.report
 
 
 def read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
     """The uploaded photos' bytes, at most PHOTO_MAX_COUNT of them (the one place that counts them)."""
     if len(files) > settings.PHOTO_MAX_COUNT:
-        raise ApiError(
-            "too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT
-        )
+        raise InvalidInput("too_many_photos", fields={"photos": ["too_many_photos"]}, max=settings.PHOTO_MAX_COUNT)
     # One byte over the limit is enough to know a file is too large; never read the rest.
     return [f.read(settings.PHOTO_MAX_BYTES + 1) for f in files]
 
@@ -88,8 +85,9 @@ def process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedPhoto]:
                 process_photo(raw, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
             )
         except PhotoRejected as exc:
-            text = exc.message_for(get_language())
-            raise ApiError(exc.code, fields={"photos": [f"[{index}] {text}"]}) from exc
+            # Both wordings travel with the refusal; the API layer picks the asker's language.
+            text = Message(f"[{index}] {exc.message_for('vi')}", f"[{index}] {exc.message_for('en')}")
+            raise InvalidInput(exc.code, fields={"photos": [text]}) from exc
     return processed
 
 
@@ -112,11 +110,11 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], dec
         triage_model_version=decision.model_version,
         triage_rules=decision.rules_fired,
         triage_scores=decision.scores,
-        area=decision.area,
+        area=decision.routed.area,
         agency=decision.agency,
-        due_at=decision.due_at,
-        routing_rule_id=decision.routing_rule_id,
-        routing_reason=decision.routing_reason,
+        due_at=decision.routed.due_at,
+        routing_rule_id=decision.routed.rule_id,
+        routing_reason=decision.routed.reason,
         needs_review_reasons=decision.review_reasons,
     )
     photos = Photo.objects.bulk_create(
@@ -157,10 +155,10 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], dec
                 report=report, kind=ReportEvent.Kind.ROUTED, actor_role="system",
                 old_status=Status.TRIAGED, new_status=decision.status, is_public=True,
                 new_value={
-                    "area": decision.area.code if decision.area else None,
+                    "area": decision.routed.area.code if decision.routed.area else None,
                     "agency": decision.agency.code if decision.agency else None,
-                    "due_at": decision.due_at.isoformat() if decision.due_at else None,
-                    "rule_id": decision.routing_rule_id, "reason": decision.routing_reason,
+                    "due_at": decision.routed.due_at.isoformat() if decision.routed.due_at else None,
+                    "rule_id": decision.routed.rule_id, "reason": decision.routed.reason,
                     "review_reasons": decision.review_reasons,
                 },
             ),

@@ -20,8 +20,9 @@ from django.conf import settings
 
 import triage
 from backend.reports.models import Status
-from routing import runtime as routing
-from routing.models import Agency, Area, Category
+from backend.reports.services.routing_apply import Routed, route_report
+from routing.models import Agency, Category
+from routing.selectors import category_get
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,8 @@ class IntakeDecision:
     model_version: str
     rules_fired: list[str]
     scores: dict[str, dict[str, float]]
-    area: Area | None
+    routed: Routed
     agency: Agency | None
-    due_at: datetime | None
-    routing_rule_id: int | None
-    routing_reason: str
     review_reasons: list[str] = field(default_factory=list)
     alert: bool = False
 
@@ -63,56 +61,29 @@ def decide_intake(
         # A broken model or rule must never cost a citizen their report: store it for human review.
         logger.exception("triage failed; the report goes to human review")
         result = triage.TriageResult(category="other", urgency="normal", confidence=0.0)
-    tables = routing.tables()
-    categories = tables.categories
     reasons = list(result.review_reasons)
     confident = result.model_version is not None and result.confidence >= settings.TRIAGE_REVIEW_THRESHOLD
-    if confident or category_hint is None:
-        category = categories.get(result.category)
-    else:
-        category = category_hint
+    category = category_get(result.category) if confident or category_hint is None else category_hint
     if category_hint is not None and result.model_version is not None and category_hint.code != result.category:
         reasons.append("hint_disagrees")
-    urgency = result.urgency
-    alert = bool(getattr(result, "alert", urgency == "critical"))
-
-    area = agency = None
-    due_at = None
-    rule_id = None
-    routing_reason = ""
-    area_code: str | None = None
-    if category is not None:
-        decision = routing.route(category.code, urgency, latitude=latitude, longitude=longitude, now=now)
-        area_code = decision.area_code
-        agency = tables.agencies.get(decision.agency_code)
-        due_at = decision.due_at
-        rule_id = decision.rule_id
-        routing_reason = decision.reason[:300]
-        if decision.area_code is None:
-            reasons.append("outside_wards")
-        if decision.source == "fallback":
-            reasons.append("no_routing_rule")
-    else:
-        area_code = routing.locate(latitude, longitude)
-        reasons.append("no_category")
-    if area_code:
-        area = tables.areas.get(area_code)
-    status = Status.NEEDS_REVIEW if needs_review(reasons) or agency is None else Status.ASSIGNED
+    routed = route_report(
+        category=category, urgency=result.urgency, latitude=latitude, longitude=longitude, start=now
+    )
+    reasons.extend(routed.review_reasons)
+    status = Status.NEEDS_REVIEW if needs_review(reasons) else Status.ASSIGNED
     return IntakeDecision(
         status=status,
         category=category,
-        urgency=urgency,
+        urgency=result.urgency,
         predicted_category=result.category if result.model_version else "",
         predicted_urgency=result.urgency,
         confidence=result.confidence if result.model_version else None,
         model_version=result.model_version or "",
         rules_fired=list(result.rules_fired),
         scores={"category": dict(result.category_scores), "urgency": dict(result.urgency_scores)},
-        area=area,
-        agency=agency if status == Status.ASSIGNED else None,
-        due_at=due_at,
-        routing_rule_id=rule_id,
-        routing_reason=routing_reason,
+        routed=routed,
+        # Routing's agency is a suggestion (kept in routing_reason) until an operator confirms.
+        agency=routed.agency if status == Status.ASSIGNED else None,
         review_reasons=reasons,
-        alert=alert,
+        alert=result.alert,
     )

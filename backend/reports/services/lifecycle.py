@@ -1,50 +1,22 @@
-"""The ticket lifecycle: one service per transition, each checked, recorded and published.
+"""The report lifecycle: one service per transition, each checked, recorded and published.
 
 Every service follows the same steps, in one short transaction:
 1. lock the report row (`select_for_update`), so two operators (or an operator and the periodic job)
    cannot both act on the same state;
-2. check the actor: role first (403), then the object (an agency acts only on its own tickets; another
-   agency's ticket answers 404, its existence is not theirs to know);
-3. check the transition is legal from the current status (`TRANSITIONS` below), else 409
-   `illegal_transition` with nothing changed;
+2. check the actor: role first (Forbidden), then the object (an agency acts only on its own tickets;
+   another agency's ticket is NotFound, its existence is not theirs to know);
+3. check the transition is legal from the current status (`transitions.TRANSITIONS`), else
+   IllegalTransition with nothing changed;
 4. write the new state and one append-only ReportEvent (actor, role, old/new status and values, note,
    whether the citizen sees it);
 5. `events.report_updated(...)`, which publishes after commit.
 
-The legal transitions, as data (action -> statuses it may start from -> status it leads to):
-
-| action            | who              | from                                                   | to           |
-|-------------------|------------------|--------------------------------------------------------|--------------|
-| triage (confirm   | operator/admin   | submitted, triaged, needs_review, assigned, returned   | assigned     |
-|   or override)    |                  |                                                        |  (re-routed) |
-| assign            | operator/admin   | submitted, triaged, needs_review, assigned, returned   | assigned     |
-| reject            | operator/admin   | submitted, triaged, needs_review, assigned, returned   | rejected     |
-| merge             | operator/admin   | submitted, triaged, needs_review, assigned, returned   | merged       |
-| note (internal)   | operator/admin   | any                                                    | (unchanged)  |
-| accept            | agency (own)     | assigned, reopened                                     | accepted     |
-| progress          | agency (own)     | accepted, in_progress                                  | in_progress  |
-| resolve           | agency (own)     | accepted, in_progress                                  | resolved     |
-| return            | agency (own)     | assigned, accepted, in_progress, reopened              | returned     |
-| rate (once)       | the reporter     | resolved, closed (auto-closed, not yet rated)          | closed       |
-| reopen            | the reporter     | resolved, closed (within REOPEN_WINDOW_DAYS)           | reopened     |
-| mark overdue      | system           | every open status, once per report                     | (unchanged)  |
-| auto-close        | system           | resolved (unrated, AUTO_CLOSE_DAYS after resolution)   | closed       |
-
-Why these lines:
-- Operators work on a report until an agency has accepted it; after that the agency owns the work and
-  the way back to the operators is `return`.
-- `returned` clears the agency and puts the report back in the operators' queue; `reopened` keeps the
-  agency (the citizen says the job is not done) and gives it a fresh deadline.
-- Rating closes a resolved report; a rating is given once per report, so a report reopened after a
-  rating is not rated again. Reopening is allowed after a rating (a 1-star rating usually means it).
-- `rejected`, `merged` and `closed` (after the reopen window) are final.
-- Overdue is derived from the deadline, not a status; the periodic job records it once per report.
+Refusals are domain errors (backend.core.exceptions); the API layer gives them a status and words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
@@ -52,96 +24,28 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
-from rest_framework import status as http
 
-from backend.accounts.models import Role, User
-from backend.core.errors import ApiError
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.accounts.models import User
+from backend.core.exceptions import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from backend.reports.models import Photo, Report, ReportEvent, Status, overdue_q
 from backend.reports.services import events
+from backend.reports.services.routing_apply import apply_route, route_existing, route_report, set_deadline
 from backend.reports.storage import StoredPhoto, delete_stored, store_photo
-from routing import runtime as routing
+from backend.reports.transitions import MERGE_TARGET_STATUSES, TRANSITIONS, is_legal
 from routing.models import Agency, Area, Category, Urgency
 
 S = Status
-
-# Before an agency has accepted: the operators' part of the workflow.
-OPERATOR_STAGE = frozenset({S.SUBMITTED, S.TRIAGED, S.NEEDS_REVIEW, S.ASSIGNED, S.RETURNED})
-# Not finished: overdue applies, duplicates are looked for, a merge may target them.
-OPEN_STATUSES = frozenset(
-    {S.SUBMITTED, S.TRIAGED, S.NEEDS_REVIEW, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
-)
-FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the status does not change
-    roles: frozenset[str]
-
-
-_OPS = frozenset({Role.OPERATOR, Role.ADMIN})
-_AGENCY = frozenset({Role.AGENCY})
-_CITIZEN = frozenset({Role.CITIZEN, Role.OPERATOR, Role.AGENCY, Role.ADMIN})  # the reporter, whoever they are
-_SYSTEM: frozenset[str] = frozenset()
-
-TRANSITIONS: dict[str, Transition] = {
-    "triage": Transition(OPERATOR_STAGE, S.ASSIGNED, _OPS),
-    "assign": Transition(OPERATOR_STAGE, S.ASSIGNED, _OPS),
-    "reject": Transition(OPERATOR_STAGE, S.REJECTED, _OPS),
-    "merge": Transition(OPERATOR_STAGE, S.MERGED, _OPS),
-    "note": Transition(frozenset(Status.values), None, _OPS),
-    "accept": Transition(frozenset({S.ASSIGNED, S.REOPENED}), S.ACCEPTED, _AGENCY),
-    "progress": Transition(frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS, _AGENCY),
-    "resolve": Transition(frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED, _AGENCY),
-    "return": Transition(frozenset({S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.RETURNED, _AGENCY),
-    "rate": Transition(frozenset({S.RESOLVED, S.CLOSED}), S.CLOSED, _CITIZEN),
-    "reopen": Transition(frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED, _CITIZEN),
-    "mark_overdue": Transition(OPEN_STATUSES, None, _SYSTEM),
-    "auto_close": Transition(frozenset({S.RESOLVED}), S.CLOSED, _SYSTEM),
-}
-# Where a merge may point: an open report (a resolved or closed one would hide the new complaint).
-MERGE_TARGET_STATUSES = OPEN_STATUSES
-
-
-# How people call the actions, for the refusal message (Vietnamese, English).
-ACTION_NAMES: dict[str, tuple[str, str]] = {
-    "triage": ("xác nhận phân loại", "confirm triage"),
-    "assign": ("chuyển đơn vị", "assign"),
-    "reject": ("từ chối", "reject"),
-    "merge": ("gộp phản ánh", "merge"),
-    "note": ("ghi chú", "add a note"),
-    "accept": ("tiếp nhận", "accept"),
-    "progress": ("cập nhật tiến độ", "report progress"),
-    "resolve": ("báo đã xử lý", "resolve"),
-    "return": ("trả lại", "return"),
-    "rate": ("đánh giá", "rate"),
-    "reopen": ("mở lại", "reopen"),
-    "mark_overdue": ("báo quá hạn", "mark overdue"),
-    "auto_close": ("tự động đóng", "auto-close"),
-}
-
-
-def is_legal(action: str, current_status: str) -> bool:
-    return current_status in TRANSITIONS[action].sources
-
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
 def _require_role(actor: User, action: str) -> None:
     if actor.role not in TRANSITIONS[action].roles:
-        raise ApiError("permission_denied", http.HTTP_403_FORBIDDEN)
+        raise Forbidden()
 
 
-def _illegal(action: str, status: str) -> ApiError:
-    english = (get_language() or "vi").startswith("en")
-    vi_status, _, en_status = Status(status).label.partition(" / ")
-    return ApiError(
-        "illegal_transition", http.HTTP_409_CONFLICT,
-        action=ACTION_NAMES[action][english], status=en_status if english else vi_status,
-    )
+def _illegal(action: str, status: str) -> IllegalTransition:
+    return IllegalTransition(action, status, Status(status).label)
 
 
 def _require_legal(action: str, report: Report) -> None:
@@ -149,8 +53,8 @@ def _require_legal(action: str, report: Report) -> None:
         raise _illegal(action, report.status)
 
 
-def _not_found() -> ApiError:
-    return ApiError("not_found", http.HTTP_404_NOT_FOUND)
+def _not_found() -> NotFound:
+    return NotFound()
 
 
 def _locked(qs: QuerySet[Report], report_id: int) -> Report:
@@ -226,24 +130,6 @@ def _routing_values(report: Report) -> dict[str, Any]:
     }
 
 
-def _deadline(report: Report, *, start: datetime) -> datetime | None:
-    """The deadline routing's policy gives this report's category and urgency, counted from `start`."""
-    if report.category is None or not report.urgency:
-        return report.due_at
-    decision = routing.route(
-        report.category.code, report.urgency, latitude=report.latitude, longitude=report.longitude,
-        area_code=_code(report.area), now=start,
-    )
-    return decision.due_at
-
-
-def _set_deadline(report: Report, due_at: datetime | None, now: datetime) -> None:
-    if due_at != report.due_at:
-        report.due_at = due_at
-        # A new deadline may pass again: escalate again then.
-        report.overdue_notified_at = None if due_at is None or due_at > now else report.overdue_notified_at
-
-
 # --- operators ----------------------------------------------------------------------------------
 
 
@@ -258,26 +144,21 @@ def report_triage_confirm(
     example for retraining (`triage_feedback_rows`).
     """
     if urgency not in Urgency.values:
-        raise ApiError("invalid", fields={"urgency": [f"unknown urgency: {urgency}"]})
+        raise InvalidInput("invalid", fields={"urgency": [f"unknown urgency: {urgency}"]})
     now = now or timezone.now()
     report = _lock_for_operator(actor, "triage", report_id)
     old_status = report.status
     old = _routing_values(report)
-    decision = routing.route(
-        category.code, urgency, latitude=report.latitude, longitude=report.longitude, now=report.created_at
+    routed = route_report(
+        category=category, urgency=urgency, latitude=report.latitude, longitude=report.longitude,
+        start=report.created_at,
     )
-    agency = Agency.objects.filter(code=decision.agency_code).first()
-    if agency is None:  # routing tables name an agency that was deleted: the IOC keeps it
-        agency = Agency.objects.filter(is_fallback=True).order_by("code").first()
     report.category = category
     report.urgency = urgency
-    report.area = Area.objects.filter(code=decision.area_code).first() if decision.area_code else None
-    report.agency = agency
-    report.routing_rule_id = decision.rule_id
-    report.routing_reason = decision.reason[:300]
-    report.needs_review_reasons = []
-    _set_deadline(report, decision.due_at, now)
-    report.status = S.ASSIGNED if agency is not None else S.NEEDS_REVIEW
+    apply_route(report, routed, now=now)
+    # The operator has looked: only a missing agency keeps the report in review (they assign by hand).
+    report.needs_review_reasons = [r for r in routed.review_reasons if r == "no_agency"]
+    report.status = S.ASSIGNED if routed.agency is not None else S.NEEDS_REVIEW
     report.save()
     confirmed = old["category"] == category.code and old["urgency"] == urgency
     _record(
@@ -303,7 +184,7 @@ def report_assign(*, actor: User, report_id: int, agency: Agency, now: datetime 
     report.status = S.ASSIGNED
     report.needs_review_reasons = []
     if report.due_at is None:
-        _set_deadline(report, _deadline(report, start=report.created_at), now)
+        set_deadline(report, route_existing(report, start=report.created_at).due_at, now=now)
     report.save()
     _record(
         report, kind=ReportEvent.Kind.ASSIGNED, actor=actor, old_status=old_status,
@@ -331,7 +212,7 @@ def report_merge(*, actor: User, report_id: int, into_id: int) -> Report:
     """A duplicate joins another report, which counts one more "me too" (plus the duplicate's own)."""
     _require_role(actor, "merge")
     if into_id == report_id:
-        raise ApiError("merge_into_self", fields={"into": ["merge_into_self"]})
+        raise InvalidInput("merge_into_self", fields={"into": ["merge_into_self"]})
     # Both rows locked in id order, so two opposite merges cannot deadlock.
     locked = {r.pk: r for r in Report.objects.select_for_update().filter(pk__in=[report_id, into_id]).order_by("pk")}
     report = locked.get(report_id)
@@ -340,7 +221,7 @@ def report_merge(*, actor: User, report_id: int, into_id: int) -> Report:
     _require_legal("merge", report)
     target = locked.get(into_id)
     if target is None or target.status not in MERGE_TARGET_STATUSES:
-        raise ApiError("merge_target_invalid", http.HTTP_409_CONFLICT, fields={"into": ["merge_target_invalid"]})
+        raise Conflict("merge_target_invalid", fields={"into": ["merge_target_invalid"]})
     old_status = report.status
     gained = 1 + report.me_too_count
     report.status = S.MERGED
@@ -477,10 +358,10 @@ def ticket_return(*, actor: User, report_id: int, reason: str) -> Report:
 def report_rate(*, actor: User, report_id: int, stars: int, comment: str = "") -> Report:
     """Once per report, after it is resolved; a rating closes the report."""
     if not 1 <= stars <= 5:
-        raise ApiError("invalid", fields={"stars": ["must be between 1 and 5"]})
+        raise InvalidInput("invalid", fields={"stars": ["must be between 1 and 5"]})
     report = _lock_for_reporter(actor, "rate", report_id)
     if report.rating_stars is not None:
-        raise ApiError("already_rated", http.HTTP_409_CONFLICT)
+        raise Conflict("already_rated")
     now = timezone.now()
     old_status = report.status
     report.rating_stars = stars
@@ -504,14 +385,14 @@ def report_reopen(*, actor: User, report_id: int, reason: str, now: datetime | N
     report = _lock_for_reporter(actor, "reopen", report_id)
     window = timedelta(days=settings.REOPEN_WINDOW_DAYS)
     if report.resolved_at is None or now - report.resolved_at > window:
-        raise ApiError("reopen_window_passed", http.HTTP_409_CONFLICT, days=settings.REOPEN_WINDOW_DAYS)
+        raise Conflict("reopen_window_passed", days=settings.REOPEN_WINDOW_DAYS)
     if report.agency_id is None:  # defensive: a resolved report always has its agency
         raise _illegal("reopen", report.status)
     old_status, old = report.status, _routing_values(report)
     report.status = S.REOPENED
     report.reopened_count += 1
     report.closed_at = None
-    _set_deadline(report, _deadline(report, start=now), now)
+    set_deadline(report, route_existing(report, start=now).due_at, now=now)
     report.save()
     _record(
         report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=reason,
@@ -531,7 +412,7 @@ def report_mark_overdue(*, report_id: int, now: datetime) -> bool:
     """
     with transaction.atomic():
         claimed = Report.objects.filter(
-            pk=report_id, overdue_notified_at__isnull=True, due_at__lt=now, status__in=OPEN_STATUSES
+            overdue_q(now), pk=report_id, overdue_notified_at__isnull=True
         ).update(overdue_notified_at=now)
         if not claimed:
             return False

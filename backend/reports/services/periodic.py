@@ -43,9 +43,7 @@ class PassCounts:
 def overdue_mark_all(*, now: datetime) -> int:
     """Escalate every open report whose deadline passed and that nobody escalated yet."""
     due = (
-        Report.objects.filter(
-            overdue_notified_at__isnull=True, due_at__lt=now, status__in=lifecycle.OPEN_STATUSES
-        )
+        Report.objects.overdue(now).filter(overdue_notified_at__isnull=True)
         .order_by("due_at")
         .values_list("pk", flat=True)[:BATCH]
     )

@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from backend.core.errors import ApiError
-from backend.reports.models import Report, Status
-from backend.reports.services.lifecycle import OPEN_STATUSES
+from backend.core.exceptions import NotFound
+from backend.reports.models import OPEN_STATUSES, Report, Status
 from backend.transparency.selectors import published_reports, with_public_events
 from routing.models import Category
 
@@ -34,7 +33,7 @@ def services() -> QuerySet[Category]:
 def service_get(*, code: str) -> Category:
     category = services().filter(code=code).first()
     if category is None:
-        raise ApiError("open311_service_not_found", 404, value=code)
+        raise NotFound("open311_service_not_found", value=code)
     return category
 
 
@@ -88,5 +87,5 @@ def window(start: datetime | None, end: datetime | None, now: datetime) -> tuple
 def request_get(*, request_id: int) -> Report:
     found = _by_ids([request_id])
     if not found:
-        raise ApiError("open311_request_not_found", 404, value=request_id)
+        raise NotFound("open311_request_not_found", value=request_id)
     return found[0]

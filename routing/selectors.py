@@ -1,0 +1,56 @@
+"""Reads of the reference data (categories, agencies, wards, rules) for the other packages.
+
+`routing` owns these models: the backend, realtime and the pages read them through the functions
+here, never with their own ORM queries, so "active", ordering and what is joined are decided once.
+Lookups by code use the per-process routing tables (`runtime.tables()`), which every change made
+through the admin or the ORM refreshes.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from routing import runtime
+from routing.models import Agency, Area, Category, RoutingRule
+
+
+def category_get(code: str) -> Category | None:
+    """An active category by its code, or None."""
+    category = runtime.tables().categories.get(code)
+    return category if category is not None and category.active else None
+
+
+def agency_get(code: str) -> Agency | None:
+    """An active agency by its code, or None."""
+    agency = runtime.tables().agencies.get(code)
+    return agency if agency is not None and agency.active else None
+
+
+def area_get(code: str | None) -> Area | None:
+    return runtime.tables().areas.get(code) if code else None
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).order_by("code")
+
+
+def categories_with_default_agency() -> QuerySet[Category]:
+    return categories_active().select_related("default_agency__agency")
+
+
+def agencies_active() -> QuerySet[Agency]:
+    return Agency.objects.filter(active=True).order_by("code")
+
+
+def agencies_all() -> QuerySet[Agency]:
+    return Agency.objects.order_by("code")
+
+
+def areas_all() -> QuerySet[Area]:
+    return Area.objects.order_by("code")
+
+
+def routing_rule_get(rule_id: int | None) -> RoutingRule | None:
+    if rule_id is None:
+        return None
+    return RoutingRule.objects.select_related("category", "agency").filter(pk=rule_id).first()
