@@ -256,15 +256,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Uploads: 5 photos x 10 MB plus text. Larger bodies are refused before parsing.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
-
 # --- product settings ---------------------------------------------------------------------------
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# The one upload cap, derived from the photo limits: every photo at its largest plus 1 MB for the text
+# fields and multipart framing. Larger bodies are refused (413) before parsing.
+UPLOAD_MAX_BODY_BYTES = PHOTO_MAX_COUNT * PHOTO_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PHOTO_MAX_COUNT
 IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)

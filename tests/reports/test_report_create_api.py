@@ -262,11 +262,27 @@ def test_stored_photo_has_no_metadata_and_gps_is_kept_privately(citizen_client, 
     assert "gps" not in str(response.json()).lower()
 
 
-def test_body_over_the_limit_is_413_before_parsing(citizen_client, monkeypatch):
-    from backend.reports.apis import citizen as api
-
-    monkeypatch.setattr(api, "MAX_BODY_BYTES", 1000)
+def test_body_over_the_limit_is_413_before_parsing(citizen_client, settings):
+    settings.UPLOAD_MAX_BODY_BYTES = 1000
     response = citizen_client.post(URL, {**VALID, "description": "x" * 2000}, format="multipart")
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
     assert_nothing_created()
+
+
+def test_the_upload_cap_follows_the_photo_limit():
+    # given a city that raises the photo size limit to 20 MB through the environment
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.UPLOAD_MAX_BODY_BYTES, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_MAX_MEMORY_SIZE)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "PHOTO_MAX_BYTES": str(20 * 1024 * 1024)}
+    # when the settings load
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    # then the 413 limit and Django's own caps grow with it: 5 photos of 20 MB plus 1 MB of text
+    assert out.split() == [str(5 * 20 * 1024 * 1024 + 1024 * 1024), str(5 * 20 * 1024 * 1024 + 1024 * 1024),
+                           str(20 * 1024 * 1024)]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from django.conf import settings
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,21 +21,18 @@ from backend.reports.selectors import reports as selectors
 from backend.reports.services import intake as services
 from routing.models import Category
 
-MAX_BODY_BYTES = 5 * 10 * 1024 * 1024 + 1024 * 1024
-
-
 def _finite(value: float) -> None:
     if not math.isfinite(value):
         raise serializers.ValidationError("must be a finite number")
 
 
 def refuse_oversized(request: Request) -> None:
-    """413 before parsing a body larger than 5 photos and the text can be."""
+    """413 before parsing a body larger than the photos and the text can be (settings.UPLOAD_MAX_BODY_BYTES)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_BODY_BYTES:
+    if length > settings.UPLOAD_MAX_BODY_BYTES:
         raise ApiError("request_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
 
