@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 WARDS_GEOJSON ?= ../shared/data/geo/hue_wards_communes_2025.geojson
 export EMBEDDED_DEFAULT ?= true
+export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install check lint typecheck imports bench serve-only e2e clean
 

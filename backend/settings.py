@@ -178,6 +178,9 @@ else:
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
+# Where phones and browsers reach this server: media URLs in API answers and socket payloads are built
+# from it (a socket push has no request to ask its host).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
 # WhiteNoise serves from finders in the embedded default; an existing root keeps it from warning.

@@ -7,4 +7,5 @@ EMBEDDED_DEFAULT is set. CI overrides DATABASE_URL / REDIS_URL for the PostgreSQ
 import os
 
 os.environ.setdefault("EMBEDDED_DEFAULT", "true")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://testserver")
 os.environ.setdefault("SMS_SENDER", "backend.accounts.sms.MemorySmsSender")

@@ -1,16 +1,35 @@
-"""Output shapes shared by the report endpoints (the contract in DESIGN.md)."""
+"""A report as each audience sees it: one output per audience, used by REST and by socket payloads.
+
+| audience  | list / event payload      | detail                          | who                          |
+|-----------|---------------------------|---------------------------------|------------------------------|
+| citizen   | CitizenReportOutput       | CitizenReportDetailOutput       | the reporter (the contract)  |
+| operator  | OperatorReportOutput      | OperatorReportDetailOutput      | IOC staff: everything        |
+| agency    | AgencyTicketOutput        | AgencyTicketDetailOutput        | the agency: never who reported |
+| public    | PublicReportOutput        | PublicReportDetailOutput        | everyone: anonymised         |
+
+The list output of an audience is exactly what its websocket stream carries (`services/events.py`),
+so a dashboard can put a pushed report where a fetched one was. Derived facts (`is_open`, `overdue`)
+come from the model (`Report.is_open`, `Report.is_overdue`) so no page recomputes them. Media URLs are
+absolute, built from `settings.PUBLIC_BASE_URL` (a socket payload has no request to ask).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.messages import bilingual
 from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.redaction import redact_contacts
+from backend.transparency import selectors as public
 from routing.models import Urgency
+from routing.selectors import routing_rule_get
 
 
 class NameSerializer(serializers.Serializer):
@@ -18,9 +37,13 @@ class NameSerializer(serializers.Serializer):
     en = serializers.CharField()
 
 
-def _absolute(request: Any, name: str) -> str:
+def media_url(name: str) -> str:
     url = default_storage.url(name)
-    return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+    return settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+def _now(context: dict[str, Any]) -> datetime:
+    return context.get("now") or timezone.now()
 
 
 # Plain Serializers with explicit fields, not ModelSerializers: the report shape is built on every
@@ -33,10 +56,10 @@ class PhotoOutput(serializers.Serializer):  # type: ignore[type-arg]
     content_type = serializers.CharField()
 
     def get_url(self, photo: Photo) -> str:
-        return _absolute(self.context.get("request"), photo.image.name or "")
+        return media_url(photo.image.name or "")
 
     def get_thumbnail_url(self, photo: Photo) -> str:
-        return _absolute(self.context.get("request"), photo.thumbnail.name or "")
+        return media_url(photo.thumbnail.name or "")
 
 
 class TriageOutput(serializers.Serializer):
@@ -103,7 +126,7 @@ class ReportNamesAndPhotos:
         return {"vi": a.name_vi, "en": a.name_en} if a else None
 
 
-class ReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
+class CitizenReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
     """A report as its citizen sees it."""
 
     id = serializers.IntegerField()
@@ -132,36 +155,6 @@ class ReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignor
     resolution_photos = serializers.SerializerMethodField()
     merged_into = serializers.SerializerMethodField()
 
-    class Meta:
-        # The field list, for subclasses and other audiences' views that extend the citizen's one.
-        fields = [
-            "id",
-            "tracking_code",
-            "status",
-            "status_name",
-            "description",
-            "latitude",
-            "longitude",
-            "anonymous",
-            "category",
-            "category_name",
-            "urgency",
-            "urgency_name",
-            "triage",
-            "area",
-            "area_name",
-            "agency",
-            "agency_name",
-            "due_at",
-            "photos",
-            "resolution_photos",
-            "me_too_count",
-            "merged_into",
-            "client_created_at",
-            "created_at",
-            "updated_at",
-        ]
-
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_urgency(self, report: Report) -> str | None:
         return report.urgency or None
@@ -183,7 +176,7 @@ class ReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignor
         return report.merged_into.tracking_code if report.merged_into else None
 
 
-class ReportDetailOutput(ReportOutput):
+class CitizenReportDetailOutput(CitizenReportOutput):
     timeline = serializers.SerializerMethodField()
 
     @extend_schema_field(TimelineEntry(many=True))
@@ -191,3 +184,226 @@ class ReportDetailOutput(ReportOutput):
         from backend.reports.selectors.reports import report_public_timeline
 
         return TimelineEntry(report_public_timeline(report=report), many=True).data  # type: ignore[return-value]
+
+
+class DeadlineStateOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """What staff screens sort and colour by: derived from the model, never recomputed by a page."""
+
+    open = serializers.BooleanField(source="is_open", read_only=True, help_text="not yet resolved, closed, rejected or merged")
+    overdue = serializers.SerializerMethodField(help_text="open with its deadline passed")
+    reopened_count = serializers.IntegerField(read_only=True)
+    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    rating_stars = serializers.IntegerField(read_only=True, allow_null=True)
+    rating_comment = serializers.CharField(read_only=True)
+
+    def get_overdue(self, report: Report) -> bool:
+        return report.is_overdue(_now(self.context))
+
+
+class ReporterOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+
+
+class OperatorReportOutput(CitizenReportOutput, DeadlineStateOutput):
+    """A queue row and an operator's event: the citizen's view, who reported it, and why it is where it is."""
+
+    needs_review_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    routing_reason = serializers.CharField(read_only=True)
+    routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
+    reporter = serializers.SerializerMethodField(help_text="IOC staff only, even for anonymous reports")
+
+    @extend_schema_field(ReporterOutput)
+    def get_reporter(self, report: Report) -> dict[str, Any]:
+        user = report.reporter
+        return {"id": user.pk, "name": user.get_full_name() or None, "phone": user.phone or None}
+
+
+class StaffTimelineEntry(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One event as IOC staff see it: who, when, old and new values, internal or public."""
+
+    kind_name = serializers.SerializerMethodField()
+    status = serializers.CharField(source="new_status")
+    actor = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = ReportEvent
+        fields = [
+            "id", "kind", "kind_name", "old_status", "status", "actor", "actor_role", "old_value", "new_value",
+            "note", "is_public", "at",
+        ]
+
+    @extend_schema_field(NameSerializer)
+    def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
+        return bilingual(ReportEvent.Kind(event.kind).label)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event: ReportEvent) -> str | None:
+        return event.actor.username if event.actor is not None else None
+
+
+class DuplicateOutput(serializers.Serializer):  # type: ignore[type-arg]
+    report_id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    distance_m = serializers.FloatField()
+    score = serializers.FloatField(help_text="text similarity 0..1 (character trigrams, diacritics folded)")
+
+
+class RoutingRuleOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    category = serializers.CharField(allow_null=True)
+    agency = serializers.CharField()
+    note = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class PhotoLocationOutput(serializers.Serializer):  # type: ignore[type-arg]
+    position = serializers.IntegerField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+class OperatorReportDetailOutput(OperatorReportOutput):
+    """Everything about one report, for IOC staff only."""
+
+    triage_scores = serializers.JSONField(read_only=True)
+    routing_rule = serializers.SerializerMethodField()
+    photo_locations = serializers.SerializerMethodField()
+    duplicates = serializers.SerializerMethodField()
+    merged_reports = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(RoutingRuleOutput(allow_null=True))
+    def get_routing_rule(self, report: Report) -> dict[str, Any] | None:
+        rule = routing_rule_get(report.routing_rule_id)
+        if rule is None:
+            return None
+        return {
+            "id": rule.pk, "order": rule.order, "category": rule.category.code if rule.category else None,
+            "agency": rule.agency.code, "note": rule.note, "active": rule.active,
+        }
+
+    @extend_schema_field(PhotoLocationOutput(many=True))
+    def get_photo_locations(self, report: Report) -> list[dict[str, Any]]:
+        # Where the camera says the photos were taken: a private hint for IOC staff, never published.
+        return [
+            {"position": p.position, "latitude": p.gps_lat, "longitude": p.gps_lon}
+            for p in report.photos.all()
+            if p.gps_lat is not None and p.gps_lon is not None
+        ]
+
+    @extend_schema_field(DuplicateOutput(many=True))
+    def get_duplicates(self, report: Report) -> list[dict[str, Any]]:
+        from backend.reports.selectors.duplicates import duplicate_candidates
+
+        return [vars(c) for c in duplicate_candidates(report=report)]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_merged_reports(self, report: Report) -> list[int]:
+        from backend.reports.selectors.queues import report_merged_ids
+
+        return report_merged_ids(report=report)
+
+    @extend_schema_field(StaffTimelineEntry(many=True))
+    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
+        from backend.reports.selectors.queues import report_full_timeline
+
+        return StaffTimelineEntry(report_full_timeline(report=report), many=True).data  # type: ignore[return-value]
+
+
+class AgencyTicketOutput(CitizenReportOutput, DeadlineStateOutput):
+    """A ticket as its agency sees it (board row and event): the report without its reporter."""
+
+    # Whether the citizen chose to be anonymous is nobody else's business: the agency never learns who.
+    anonymous = None
+
+
+class AgencyTicketDetailOutput(AgencyTicketOutput):
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(TimelineEntry(many=True))
+    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
+        from backend.reports.selectors.queues import agency_timeline
+
+        return TimelineEntry(agency_timeline(report=report), many=True).data  # type: ignore[return-value]
+
+
+class PublicTimelineEntry(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=ReportEvent.Kind.choices)
+    kind_name = serializers.SerializerMethodField()
+    status = serializers.CharField(source="new_status")
+    status_name = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(help_text="staff's words only, phone numbers and e-mails masked")
+    at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(NameSerializer)
+    def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
+        return bilingual(ReportEvent.Kind(event.kind).label)
+
+    @extend_schema_field(NameSerializer(allow_null=True))
+    def get_status_name(self, event: ReportEvent) -> dict[str, str] | None:
+        return bilingual(Status(event.new_status).label) if event.new_status in Status.values else None
+
+    def get_note(self, event: ReportEvent) -> str:
+        return public.public_note(event, self.context["report"])
+
+
+class PublicReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
+    """A report as anyone may see it: what, where, who handles it, by when; never who reported it."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_name = serializers.SerializerMethodField()
+    open = serializers.BooleanField(source="is_open", read_only=True, help_text="not yet resolved, closed, rejected or merged")
+    description = serializers.SerializerMethodField(help_text="as the citizen wrote it, contacts masked")
+    latitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
+    longitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
+    category = serializers.CharField(source="category.code", allow_null=True, read_only=True)
+    category_name = serializers.SerializerMethodField()
+    urgency = serializers.SerializerMethodField()
+    urgency_name = serializers.SerializerMethodField()
+    area = serializers.CharField(source="area.code", allow_null=True, read_only=True)
+    area_name = serializers.SerializerMethodField()
+    agency = serializers.CharField(source="agency.code", allow_null=True, read_only=True)
+    agency_name = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    me_too_count = serializers.IntegerField()
+    merged_into = serializers.IntegerField(
+        source="merged_into_id", allow_null=True, help_text="id of the report this duplicate joined"
+    )
+    photos = serializers.SerializerMethodField()
+    resolution_photos = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+    def get_description(self, report: Report) -> str:
+        return redact_contacts(report.description)
+
+    def get_latitude(self, report: Report) -> float:
+        return public.public_coordinate(report.latitude)
+
+    def get_longitude(self, report: Report) -> float:
+        return public.public_coordinate(report.longitude)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Urgency.choices, allow_null=True))
+    def get_urgency(self, report: Report) -> str | None:
+        return report.urgency or None
+
+    def get_overdue(self, report: Report) -> bool:
+        return report.is_overdue(_now(self.context))
+
+
+class PublicReportDetailOutput(PublicReportOutput):
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublicTimelineEntry(many=True))
+    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
+        events = public.public_timeline(report=report)
+        return PublicTimelineEntry(events, many=True, context={"report": report}).data  # type: ignore[return-value]

@@ -7,13 +7,11 @@ public_selectors.py; these views only parse, select and shape.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_serializer,
 )
 from rest_framework import serializers
@@ -25,91 +23,8 @@ from rest_framework.views import APIView
 
 from backend.core.errors import ApiError
 from backend.core.instants import parse_instant
-from backend.reports.models import Report, ReportEvent, Status
-from backend.reports.outputs import NameSerializer, ReportNamesAndPhotos, bilingual
-from backend.reports.redaction import redact_contacts
+from backend.reports.outputs import NameSerializer, PublicReportDetailOutput, PublicReportOutput
 from backend.transparency import selectors as public_selectors
-from routing.models import Urgency
-
-
-class PublicTimelineEntry(serializers.Serializer):  # type: ignore[type-arg]
-    kind = serializers.ChoiceField(choices=ReportEvent.Kind.choices)
-    kind_name = serializers.SerializerMethodField()
-    status = serializers.CharField(source="new_status")
-    status_name = serializers.SerializerMethodField()
-    note = serializers.SerializerMethodField(help_text="staff's words only, phone numbers and e-mails masked")
-    at = serializers.DateTimeField(source="created_at")
-
-    @extend_schema_field(NameSerializer)
-    def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
-        return bilingual(ReportEvent.Kind(event.kind).label)
-
-    @extend_schema_field(NameSerializer(allow_null=True))
-    def get_status_name(self, event: ReportEvent) -> dict[str, str] | None:
-        return bilingual(Status(event.new_status).label) if event.new_status in Status.values else None
-
-    def get_note(self, event: ReportEvent) -> str:
-        return public_selectors.public_note(event, self.context["report"])
-
-
-class PublicReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
-    """A report as anyone may see it: what, where, who handles it, by when; never who reported it."""
-
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    status_name = serializers.SerializerMethodField()
-    open = serializers.SerializerMethodField(help_text="not yet resolved, closed or merged")
-    description = serializers.SerializerMethodField(help_text="as the citizen wrote it, contacts masked")
-    latitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
-    longitude = serializers.SerializerMethodField(help_text="rounded to 4 decimals (about 11 m)")
-    category = serializers.CharField(source="category.code", allow_null=True, read_only=True)
-    category_name = serializers.SerializerMethodField()
-    urgency = serializers.SerializerMethodField()
-    urgency_name = serializers.SerializerMethodField()
-    area = serializers.CharField(source="area.code", allow_null=True, read_only=True)
-    area_name = serializers.SerializerMethodField()
-    agency = serializers.CharField(source="agency.code", allow_null=True, read_only=True)
-    agency_name = serializers.SerializerMethodField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    overdue = serializers.SerializerMethodField()
-    me_too_count = serializers.IntegerField()
-    merged_into = serializers.IntegerField(
-        source="merged_into_id", allow_null=True, help_text="id of the report this duplicate joined"
-    )
-    photos = serializers.SerializerMethodField()
-    resolution_photos = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField(allow_null=True)
-
-    def get_open(self, report: Report) -> bool:
-        return public_selectors.is_open(report)
-
-    def get_description(self, report: Report) -> str:
-        return redact_contacts(report.description)
-
-    def get_latitude(self, report: Report) -> float:
-        return public_selectors.public_coordinate(report.latitude)
-
-    def get_longitude(self, report: Report) -> float:
-        return public_selectors.public_coordinate(report.longitude)
-
-    @extend_schema_field(serializers.ChoiceField(choices=Urgency.choices, allow_null=True))
-    def get_urgency(self, report: Report) -> str | None:
-        return report.urgency or None
-
-    def get_overdue(self, report: Report) -> bool:
-        now = self.context.get("now") or timezone.now()
-        return public_selectors.is_overdue(report, now)
-
-
-class PublicReportDetailOutput(PublicReportOutput):
-    timeline = serializers.SerializerMethodField()
-
-    @extend_schema_field(PublicTimelineEntry(many=True))
-    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
-        events = public_selectors.public_timeline(report=report)
-        return PublicTimelineEntry(events, many=True, context={"report": report}).data  # type: ignore[return-value]
 
 
 class PublicReportPagination(PageNumberPagination):

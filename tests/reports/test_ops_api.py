@@ -44,7 +44,8 @@ def test_queue_default_order_is_urgent_first_then_oldest(operator_client, report
     assert first["status_name"] == {"vi": "Đã chuyển đơn vị", "en": "Assigned"}
     assert first["agency_name"]["vi"].startswith("Công ty")
     assert first["category_name"]["en"]
-    assert "reporter" not in first  # the queue row is lean; the detail names the reporter
+    # the queue row names the reporter, as the operators' socket does (one output for both)
+    assert set(first["reporter"]) == {"id", "name", "phone"}
 
 
 def test_queue_keyset_pages_cover_everything_once_even_when_reports_arrive(operator_client, reporter):
@@ -129,7 +130,7 @@ def test_detail_shows_triage_routing_reporter_duplicates_and_the_full_timeline(o
                 longitude=report.longitude)  # 1.1 km away: not a candidate
     operator_client.post(f"{URL}{report.pk}/notes/", {"note": "Đã gọi người dân"}, format="json")
     body = operator_client.get(f"{URL}{report.pk}/").json()
-    assert body["reporter"] == {"name": "Lan Nguyễn", "phone": "+84905777888"}
+    assert body["reporter"] == {"id": reporter.pk, "name": "Lan Nguyễn", "phone": "+84905777888"}
     assert body["triage_scores"] == {"category": {"environment": 0.55}}
     assert body["triage"]["confidence"] == 0.8
     assert body["routing_reason"] == "category default: hepco"

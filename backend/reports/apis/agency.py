@@ -6,11 +6,8 @@ answers 404.
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import (
     extend_schema,
-    extend_schema_field,
     extend_schema_serializer,
     inline_serializer,
 )
@@ -21,41 +18,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsAgencyStaff
+from backend.core.messages import bilingual
 from backend.reports.apis.ops import QUEUE_PARAMETERS, next_link, page_size
-from backend.reports.models import Report, Status
-from backend.reports.outputs import NameSerializer, ReportOutput, TimelineEntry, bilingual
+from backend.reports.models import Status
+from backend.reports.outputs import AgencyTicketDetailOutput, AgencyTicketOutput, NameSerializer
 from backend.reports.selectors import queues as ops_selectors
 from backend.reports.services import lifecycle
-
-# ReportOutput.Meta is invisible to the type checker across modules (django-stubs), hence the alias.
-CITIZEN_FIELDS: list[str] = list(ReportOutput.Meta.fields)  # type: ignore[attr-defined]
-
-class TicketOutput(ReportOutput):
-    """A ticket as its agency sees it: the report without its reporter, with the deadline state."""
-
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-
-    class Meta(ReportOutput.Meta):  # type: ignore[name-defined]
-        fields = [
-            *CITIZEN_FIELDS, "overdue", "resolution_photos", "reopened_count", "resolved_at",
-            "rating_stars", "rating_comment",
-        ]
-
-
-class TicketDetailOutput(TicketOutput):
-    timeline = serializers.SerializerMethodField()
-
-    class Meta(TicketOutput.Meta):
-        fields = [*TicketOutput.Meta.fields, "timeline"]
-
-    @extend_schema_field(TimelineEntry(many=True))
-    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
-        return TimelineEntry(ops_selectors.agency_timeline(report=report), many=True).data  # type: ignore[return-value]
 
 
 def _detail(request: Request, report_id: int) -> Response:
     report = ops_selectors.agency_ticket_get(user=request.user, report_id=report_id)  # type: ignore[arg-type]
-    return Response(TicketDetailOutput(report, context={"request": request}).data)
+    return Response(AgencyTicketDetailOutput(report, context={"request": request}).data)
 
 
 class AgencyTicketListApi(APIView):
@@ -66,7 +39,7 @@ class AgencyTicketListApi(APIView):
         parameters=[p for p in QUEUE_PARAMETERS if p.name != "agency"],
         responses={
             200: inline_serializer(
-                "AgencyTicketPage", {"next": serializers.URLField(allow_null=True), "results": TicketOutput(many=True)}
+                "AgencyTicketPage", {"next": serializers.URLField(allow_null=True), "results": AgencyTicketOutput(many=True)}
             )
         },
         tags=["agency"],
@@ -77,14 +50,14 @@ class AgencyTicketListApi(APIView):
             qs, ordering=request.query_params.get("ordering"), cursor=request.query_params.get("cursor"),
             size=page_size(request),
         )
-        results = TicketOutput(page.items, many=True, context={"request": request}).data
+        results = AgencyTicketOutput(page.items, many=True, context={"request": request}).data
         return Response({"next": next_link(request, page.next_cursor), "results": results})
 
 
 class AgencyTicketDetailApi(APIView):
     permission_classes = [IsAgencyStaff]
 
-    @extend_schema(responses={200: TicketDetailOutput}, tags=["agency"])
+    @extend_schema(responses={200: AgencyTicketDetailOutput}, tags=["agency"])
     def get(self, request: Request, report_id: int) -> Response:
         return _detail(request, report_id)
 
@@ -92,7 +65,7 @@ class AgencyTicketDetailApi(APIView):
 class AgencyTicketAcceptApi(APIView):
     permission_classes = [IsAgencyStaff]
 
-    @extend_schema(request=None, responses={200: TicketDetailOutput}, tags=["agency"])
+    @extend_schema(request=None, responses={200: AgencyTicketDetailOutput}, tags=["agency"])
     def post(self, request: Request, report_id: int) -> Response:
         lifecycle.ticket_accept(actor=request.user, report_id=report_id)  # type: ignore[arg-type]
         return _detail(request, report_id)
@@ -105,7 +78,7 @@ class AgencyTicketProgressApi(APIView):
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=4000, help_text="shown to the citizen")
 
-    @extend_schema(request=InputSerializer, responses={200: TicketDetailOutput}, tags=["agency"])
+    @extend_schema(request=InputSerializer, responses={200: AgencyTicketDetailOutput}, tags=["agency"])
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -126,7 +99,7 @@ class AgencyTicketResolveApi(APIView):
         )
 
     @extend_schema(
-        request={"multipart/form-data": InputSerializer}, responses={200: TicketDetailOutput}, tags=["agency"]
+        request={"multipart/form-data": InputSerializer}, responses={200: AgencyTicketDetailOutput}, tags=["agency"]
     )
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)

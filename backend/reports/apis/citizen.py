@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from django.conf import settings
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.errors import ApiError
-from backend.reports.outputs import ReportDetailOutput, ReportOutput
+from backend.reports.outputs import CitizenReportDetailOutput, CitizenReportOutput
 from backend.reports.selectors import reports as selectors
 from backend.reports.services import intake as services
 from routing.models import Category
+
 
 def _finite(value: float) -> None:
     if not math.isfinite(value):
@@ -77,7 +78,7 @@ class ReportCreateApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={201: ReportOutput, 200: ReportOutput},
+        responses={201: CitizenReportOutput, 200: CitizenReportOutput},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -107,7 +108,7 @@ class ReportCreateApi(APIView):
             photos=values["photos"],
             idempotency_key=key,
         )
-        body = ReportOutput(outcome.report, context={"request": request}).data
+        body = CitizenReportOutput(outcome.report, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
 
 
@@ -118,15 +119,15 @@ class ReportPagination(PageNumberPagination):
 
 
 class ReportMineApi(APIView):
-    @extend_schema(responses={200: ReportOutput(many=True)}, tags=["reports"])
+    @extend_schema(responses={200: CitizenReportOutput(many=True)}, tags=["reports"])
     def get(self, request: Request) -> Response:
         paginator = ReportPagination()
         page = paginator.paginate_queryset(selectors.report_list_mine(user=request.user), request, view=self)  # type: ignore[arg-type]
-        return paginator.get_paginated_response(ReportOutput(page, many=True, context={"request": request}).data)
+        return paginator.get_paginated_response(CitizenReportOutput(page, many=True, context={"request": request}).data)
 
 
 class ReportDetailApi(APIView):
-    @extend_schema(responses={200: ReportDetailOutput}, tags=["reports"])
+    @extend_schema(responses={200: CitizenReportDetailOutput}, tags=["reports"])
     def get(self, request: Request, report_id: int) -> Response:
         report = selectors.report_get_mine(user=request.user, report_id=report_id)  # type: ignore[arg-type]
-        return Response(ReportDetailOutput(report, context={"request": request}).data)
+        return Response(CitizenReportDetailOutput(report, context={"request": request}).data)

@@ -11,14 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.reports.outputs import ReportDetailOutput
+from backend.reports.outputs import CitizenReportDetailOutput
 from backend.reports.selectors import reports as selectors
 from backend.reports.services import lifecycle
 
 
 def _detail(request: Request, report_id: int) -> Response:
     report = selectors.report_get_mine(user=request.user, report_id=report_id)  # type: ignore[arg-type]
-    return Response(ReportDetailOutput(report, context={"request": request}).data)
+    return Response(CitizenReportDetailOutput(report, context={"request": request}).data)
 
 
 class ReportRatingApi(APIView):
@@ -28,7 +28,7 @@ class ReportRatingApi(APIView):
         comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(
-        request=InputSerializer, responses={200: ReportDetailOutput}, tags=["reports"],
+        request=InputSerializer, responses={200: CitizenReportDetailOutput}, tags=["reports"],
         description="Once per report, when it is resolved (or auto-closed without a rating); closes it.",
     )
     def post(self, request: Request, report_id: int) -> Response:
@@ -47,7 +47,7 @@ class ReportReopenApi(APIView):
         reason = serializers.CharField(max_length=2000, help_text="required: what is still wrong")
 
     @extend_schema(
-        request=InputSerializer, responses={200: ReportDetailOutput}, tags=["reports"],
+        request=InputSerializer, responses={200: CitizenReportDetailOutput}, tags=["reports"],
         description="Within REOPEN_WINDOW_DAYS of the resolution; back to the same agency with a new deadline.",
     )
     def post(self, request: Request, report_id: int) -> Response:

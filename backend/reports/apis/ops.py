@@ -6,12 +6,9 @@ action answers with the report's detail as operators see it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_serializer,
     inline_serializer,
 )
@@ -22,10 +19,9 @@ from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsOperator
 from backend.reports.apis.citizen import CategoryCodeField
-from backend.reports.models import Report, ReportEvent, Status
-from backend.reports.outputs import NameSerializer, ReportOutput, bilingual
+from backend.reports.models import Status
+from backend.reports.outputs import OperatorReportDetailOutput, OperatorReportOutput
 from backend.reports.selectors import queues as ops_selectors
-from backend.reports.selectors.duplicates import duplicate_candidates
 from backend.reports.services import lifecycle
 from routing.models import Agency, Urgency
 
@@ -33,132 +29,9 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-# ReportOutput.Meta is invisible to the type checker across modules (django-stubs), hence the alias.
-CITIZEN_FIELDS: list[str] = list(ReportOutput.Meta.fields)  # type: ignore[attr-defined]
-
-class StaffTimelineEntry(serializers.ModelSerializer):
-    """One event as IOC staff see it: who, when, old and new values, internal or public."""
-
-    kind_name = serializers.SerializerMethodField()
-    status = serializers.CharField(source="new_status")
-    actor = serializers.SerializerMethodField()
-    at = serializers.DateTimeField(source="created_at")
-
-    class Meta:
-        model = ReportEvent
-        fields = [
-            "id", "kind", "kind_name", "old_status", "status", "actor", "actor_role", "old_value", "new_value",
-            "note", "is_public", "at",
-        ]
-
-    @extend_schema_field(NameSerializer)
-    def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
-        return bilingual(ReportEvent.Kind(event.kind).label)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_actor(self, event: ReportEvent) -> str | None:
-        return event.actor.username if event.actor is not None else None
-
-
-class OpsReportOutput(ReportOutput):
-    """A queue row: the citizen's view plus what operators sort and screen by."""
-
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    needs_review_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
-    routing_reason = serializers.CharField(read_only=True)
-
-    class Meta(ReportOutput.Meta):  # type: ignore[name-defined]
-        fields = [*CITIZEN_FIELDS, "overdue", "needs_review_reasons", "routing_reason", "reopened_count"]
-
-
-class ReporterOutput(serializers.Serializer):
-    name = serializers.CharField(allow_null=True)
-    phone = serializers.CharField(allow_null=True)
-
-
-class DuplicateOutput(serializers.Serializer):
-    report_id = serializers.IntegerField()
-    tracking_code = serializers.CharField()
-    status = serializers.CharField()
-    distance_m = serializers.FloatField()
-    score = serializers.FloatField(help_text="text similarity 0..1 (character trigrams, diacritics folded)")
-
-
-class RoutingRuleOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    order = serializers.IntegerField()
-    category = serializers.CharField(allow_null=True)
-    agency = serializers.CharField()
-    note = serializers.CharField()
-    active = serializers.BooleanField()
-
-
-class PhotoLocationOutput(serializers.Serializer):
-    position = serializers.IntegerField()
-    latitude = serializers.FloatField()
-    longitude = serializers.FloatField()
-
-
-class OpsReportDetailOutput(OpsReportOutput):
-    """Everything about one report, for IOC staff only (it names the reporter)."""
-
-    reporter = serializers.SerializerMethodField()
-    triage_scores = serializers.JSONField(read_only=True)
-    routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
-    routing_rule = serializers.SerializerMethodField()
-    photo_locations = serializers.SerializerMethodField()
-    duplicates = serializers.SerializerMethodField()
-    merged_reports = serializers.SerializerMethodField()
-    timeline = serializers.SerializerMethodField()
-
-    class Meta(OpsReportOutput.Meta):
-        fields = [
-            *OpsReportOutput.Meta.fields, "reporter", "triage_scores", "routing_rule_id", "routing_rule",
-            "photo_locations", "duplicates",
-            "merged_reports", "resolution_photos", "resolved_at", "closed_at", "rating_stars", "rating_comment",
-            "timeline",
-        ]
-
-    @extend_schema_field(ReporterOutput)
-    def get_reporter(self, report: Report) -> dict[str, str | None]:
-        user = report.reporter
-        return {"name": user.get_full_name() or None, "phone": user.phone or None}
-
-    @extend_schema_field(RoutingRuleOutput(allow_null=True))
-    def get_routing_rule(self, report: Report) -> dict[str, Any] | None:
-        rule = ops_selectors.report_routing_rule(report=report)
-        if rule is None:
-            return None
-        return {
-            "id": rule.pk, "order": rule.order, "category": rule.category.code if rule.category else None,
-            "agency": rule.agency.code, "note": rule.note, "active": rule.active,
-        }
-
-    @extend_schema_field(PhotoLocationOutput(many=True))
-    def get_photo_locations(self, report: Report) -> list[dict[str, Any]]:
-        # Where the camera says the photos were taken: a private hint for IOC staff, never published.
-        return [
-            {"position": p.position, "latitude": p.gps_lat, "longitude": p.gps_lon}
-            for p in report.photos.all()
-            if p.gps_lat is not None and p.gps_lon is not None
-        ]
-
-    @extend_schema_field(DuplicateOutput(many=True))
-    def get_duplicates(self, report: Report) -> list[dict[str, Any]]:
-        return [vars(c) for c in duplicate_candidates(report=report)]
-
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-    def get_merged_reports(self, report: Report) -> list[int]:
-        return ops_selectors.report_merged_ids(report=report)
-
-    @extend_schema_field(StaffTimelineEntry(many=True))
-    def get_timeline(self, report: Report) -> list[dict[str, Any]]:
-        return StaffTimelineEntry(ops_selectors.report_full_timeline(report=report), many=True).data  # type: ignore[return-value]
-
-
 def _detail(request: Request, report_id: int) -> Response:
     report = ops_selectors.report_get_for_ops(report_id=report_id)
-    return Response(OpsReportDetailOutput(report, context={"request": request}).data)
+    return Response(OperatorReportDetailOutput(report, context={"request": request}).data)
 
 
 QUEUE_PARAMETERS = [
@@ -203,7 +76,7 @@ class OpsReportListApi(APIView):
         responses={
             200: inline_serializer(
                 "OpsReportPage",
-                {"next": serializers.URLField(allow_null=True), "results": OpsReportOutput(many=True)},
+                {"next": serializers.URLField(allow_null=True), "results": OperatorReportOutput(many=True)},
             )
         },
         tags=["ops"],
@@ -214,14 +87,14 @@ class OpsReportListApi(APIView):
             qs, ordering=request.query_params.get("ordering"), cursor=request.query_params.get("cursor"),
             size=page_size(request),
         )
-        results = OpsReportOutput(page.items, many=True, context={"request": request}).data
+        results = OperatorReportOutput(page.items, many=True, context={"request": request}).data
         return Response({"next": next_link(request, page.next_cursor), "results": results})
 
 
 class OpsReportDetailApi(APIView):
     permission_classes = [IsOperator]
 
-    @extend_schema(responses={200: OpsReportDetailOutput}, tags=["ops"])
+    @extend_schema(responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def get(self, request: Request, report_id: int) -> Response:
         return _detail(request, report_id)
 
@@ -235,7 +108,7 @@ class OpsReportTriageApi(APIView):
         urgency = serializers.ChoiceField(choices=Urgency.choices)
 
     @extend_schema(
-        request=InputSerializer, responses={200: OpsReportDetailOutput}, tags=["ops"],
+        request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"],
         description="Confirm (same values) or correct category and urgency; the report is routed again "
         "and assigned. Kept as a labelled example for retraining.",
     )
@@ -263,7 +136,7 @@ class OpsReportAssignApi(APIView):
     class InputSerializer(serializers.Serializer):
         agency = AgencyCodeField()
 
-    @extend_schema(request=InputSerializer, responses={200: OpsReportDetailOutput}, tags=["ops"])
+    @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -278,7 +151,7 @@ class OpsReportRejectApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=2000, help_text="required; shown to the citizen")
 
-    @extend_schema(request=InputSerializer, responses={200: OpsReportDetailOutput}, tags=["ops"])
+    @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -293,7 +166,7 @@ class OpsReportMergeApi(APIView):
     class InputSerializer(serializers.Serializer):
         into = serializers.IntegerField(min_value=1, help_text="id of the report this one duplicates")
 
-    @extend_schema(request=InputSerializer, responses={200: OpsReportDetailOutput}, tags=["ops"])
+    @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -308,7 +181,7 @@ class OpsReportNoteApi(APIView):
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=4000, help_text="internal: IOC staff only")
 
-    @extend_schema(request=InputSerializer, responses={201: OpsReportDetailOutput}, tags=["ops"])
+    @extend_schema(request=InputSerializer, responses={201: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

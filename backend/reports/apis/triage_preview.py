@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 import triage
 from backend.accounts.permissions import IsOperator
-from backend.reports.outputs import bilingual
+from backend.core.messages import bilingual
 from routing.models import Category, Urgency
 
 

@@ -20,7 +20,6 @@ from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
-    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -32,20 +31,12 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
-from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status
+from backend.reports.models import Report, ReportEvent, Status, overdue_q, urgency_rank
 from backend.reports.selectors.reports import with_relations
-from routing.models import RoutingRule, Urgency
+from routing.models import Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
-URGENCY_RANK = Case(
-    When(urgency=Urgency.CRITICAL, then=Value(0)),
-    When(urgency=Urgency.HIGH, then=Value(1)),
-    When(urgency=Urgency.NORMAL, then=Value(2)),
-    When(urgency=Urgency.LOW, then=Value(3)),
-    default=Value(4),  # not yet triaged: after the known urgencies
-    output_field=IntegerField(),
-)
 
 # ordering parameter -> keyset columns (annotation or field, descending?). The last column is unique.
 ORDERINGS: dict[str, list[tuple[str, bool]]] = {
@@ -57,15 +48,12 @@ ORDERINGS: dict[str, list[tuple[str, bool]]] = {
 DEFAULT_ORDERING = "urgency"
 
 
-def _overdue_q(now: datetime) -> Q:
-    return Q(status__in=OPEN_STATUSES, due_at__lt=now)
-
-
 def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
     return qs.annotate(
-        urgency_rank=URGENCY_RANK,
+        urgency_rank=urgency_rank(),
         due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
-        is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        # Named apart from Report.is_overdue(now), which the outputs call; this one is for filtering.
+        overdue_now=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
 
 
@@ -94,7 +82,7 @@ class ReportQueueFilter(django_filters.FilterSet):
         return qs.filter(Q(tracking_code__iexact=text) | Q(description__icontains=text))
 
     def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
-        return qs.filter(**{"is_overdue": value == "true"})  # an annotation: spelled as a dict for the type checker
+        return qs.filter(**{"overdue_now": value == "true"})  # an annotation: spelled as a dict for the type checker
 
 
 class AgencyTicketFilter(ReportQueueFilter):
@@ -168,7 +156,8 @@ def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | Non
 
 def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report]:
     """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
-    qs = with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+    # Rows name the reporter (OperatorReportOutput): joined, not one query per row.
+    qs = with_relations(_annotated(Report.objects.all(), now or timezone.now())).select_related("reporter")
     return _filtered(ReportQueueFilter, params, qs)
 
 
@@ -187,13 +176,6 @@ def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report
 def report_full_timeline(*, report: Report) -> QuerySet[ReportEvent]:
     """Every event, internal notes included: for IOC staff only."""
     return report.events.select_related("actor").order_by("created_at", "id")
-
-
-def report_routing_rule(*, report: Report) -> RoutingRule | None:
-    """The rule that routed the report, as it reads now (it may have been edited or deleted since)."""
-    if report.routing_rule_id is None:
-        return None
-    return RoutingRule.objects.select_related("category", "agency").filter(pk=report.routing_rule_id).first()
 
 
 def report_merged_ids(*, report: Report) -> list[int]:

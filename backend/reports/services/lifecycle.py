@@ -168,7 +168,7 @@ def report_triage_confirm(
     # An operator raising a report to critical is news for the alert screens, like a critical intake.
     raised_to_critical = urgency == Urgency.CRITICAL and old["urgency"] != Urgency.CRITICAL
     events.report_updated(
-        report, change="triage_confirmed" if confirmed else "triage_override", actor_id=actor.pk,
+        report, change="triage_confirmed" if confirmed else "triage_override",
         alert=raised_to_critical,
     )
     return report
@@ -190,7 +190,7 @@ def report_assign(*, actor: User, report_id: int, agency: Agency, now: datetime 
         report, kind=ReportEvent.Kind.ASSIGNED, actor=actor, old_status=old_status,
         old_value=old, new_value=_routing_values(report),
     )
-    events.report_updated(report, change="assigned", actor_id=actor.pk)
+    events.report_updated(report, change="assigned")
     return report
 
 
@@ -203,7 +203,7 @@ def report_reject(*, actor: User, report_id: int, reason: str) -> Report:
     report.closed_at = timezone.now()
     report.save()
     _record(report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=reason)
-    events.report_updated(report, change="rejected", actor_id=actor.pk)
+    events.report_updated(report, change="rejected")
     return report
 
 
@@ -242,8 +242,8 @@ def report_merge(*, actor: User, report_id: int, into_id: int) -> Report:
         old_value={"me_too_count": target.me_too_count - gained},
         new_value={"me_too_count": target.me_too_count, "merged": report.pk},
     )
-    events.report_updated(report, change="merged", actor_id=actor.pk)
-    events.report_updated(target, change="me_too", actor_id=actor.pk)
+    events.report_updated(report, change="merged")
+    events.report_updated(target, change="me_too")
     return report
 
 
@@ -252,7 +252,7 @@ def report_note_add(*, actor: User, report_id: int, note: str) -> ReportEvent:
     """An internal note: IOC staff see it on the timeline; citizens and agencies never do."""
     report = _lock_for_operator(actor, "note", report_id)
     event = _record(report, kind=ReportEvent.Kind.NOTE, actor=actor, old_status=report.status, note=note, is_public=False)
-    events.report_updated(report, change="note", actor_id=actor.pk)
+    events.report_updated(report, change="note")
     return event
 
 
@@ -266,7 +266,7 @@ def ticket_accept(*, actor: User, report_id: int) -> Report:
     report.status = S.ACCEPTED
     report.save()
     _record(report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status)
-    events.report_updated(report, change="accepted", actor_id=actor.pk)
+    events.report_updated(report, change="accepted")
     return report
 
 
@@ -278,7 +278,7 @@ def ticket_progress(*, actor: User, report_id: int, note: str) -> Report:
     report.status = S.IN_PROGRESS
     report.save()
     _record(report, kind=ReportEvent.Kind.NOTE, actor=actor, old_status=old_status, note=note)
-    events.report_updated(report, change="progress", actor_id=actor.pk)
+    events.report_updated(report, change="progress")
     return report
 
 
@@ -327,7 +327,7 @@ def ticket_resolve(
                 report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=note,
                 new_value={"photos": len(stored)},
             )
-            events.report_updated(report, change="resolved", actor_id=actor.pk)
+            events.report_updated(report, change="resolved")
     except BaseException:
         delete_stored(stored)
         raise
@@ -347,7 +347,7 @@ def ticket_return(*, actor: User, report_id: int, reason: str) -> Report:
         old_value=old, new_value=_routing_values(report),
     )
     # The report has no agency any more; realtime tells the agency that held it that it left its board.
-    events.report_updated(report, change="returned", actor_id=actor.pk)
+    events.report_updated(report, change="returned")
     return report
 
 
@@ -374,7 +374,7 @@ def report_rate(*, actor: User, report_id: int, stars: int, comment: str = "") -
         report, kind=ReportEvent.Kind.RATED, actor=actor, old_status=old_status, note=comment,
         new_value={"stars": stars},
     )
-    events.report_updated(report, change="rated", actor_id=actor.pk)
+    events.report_updated(report, change="rated")
     return report
 
 
@@ -398,7 +398,7 @@ def report_reopen(*, actor: User, report_id: int, reason: str, now: datetime | N
         report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=reason,
         old_value=old, new_value=_routing_values(report),
     )
-    events.report_updated(report, change="reopened", actor_id=actor.pk)
+    events.report_updated(report, change="reopened")
     return report
 
 
