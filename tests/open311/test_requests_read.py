@@ -13,8 +13,8 @@ from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.redaction import PHONE_MASK
 from backend.reports.services import lifecycle
 from tests.conftest import upload
+from tests.factories import make_report, make_staff
 from tests.open311.conftest import BASE, parse_xml
-from tests.reports.test_lifecycle import make_report, make_staff
 
 REQUEST_FIELDS = [
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",

@@ -8,7 +8,7 @@ import pytest
 
 from backend.reports.models import Report, Status
 from backend.reports.selectors.duplicates import distance_m, duplicate_candidates, fold, text_similarity
-from tests.reports.test_lifecycle import make_report
+from tests.factories import make_report
 
 LAT, LON = 16.4637, 107.5909  # Lê Lợi street, in front of Quốc Học school
 

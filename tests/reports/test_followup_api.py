@@ -10,7 +10,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.reports.models import Report, Status
 from tests.conftest import upload
-from tests.reports.test_lifecycle import make_report, make_staff, snapshot
+from tests.factories import make_report, make_staff, snapshot
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from backend.accounts.models import Role
 from backend.reports.models import Report, Status
-from tests.reports.test_lifecycle import make_report, make_staff, snapshot
+from tests.factories import make_report, make_staff, snapshot
 
 URL = "/api/v1/ops/reports/"
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.core.models import JobHeartbeat
 from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.services import lifecycle, periodic
-from tests.reports.test_lifecycle import make_report
+from tests.factories import make_report
 
 
 @pytest.fixture

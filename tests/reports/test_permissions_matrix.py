@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from backend.accounts.models import Role
 from backend.reports.models import Status
 from tests.conftest import _client_for
-from tests.reports.test_lifecycle import make_report, make_staff, snapshot
+from tests.factories import make_report, make_staff, snapshot
 
 ROLES = ["anonymous", "citizen", "citizen-other", "operator", "admin", "agency-own", "agency-other"]
 

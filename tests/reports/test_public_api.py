@@ -14,7 +14,7 @@ from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.redaction import EMAIL_MASK, PHONE_MASK
 from backend.reports.services import lifecycle
 from tests.conftest import upload
-from tests.reports.test_lifecycle import make_report, make_staff
+from tests.factories import make_report, make_staff
 from tests.reports.test_photos import gps_exif
 
 URL = "/api/v1/public/reports/"

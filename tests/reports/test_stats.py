@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.reports.models import Status
 from backend.transparency.stats import stats_per_agency, stats_per_category
-from tests.reports.test_lifecycle import make_report
+from tests.factories import make_report
 
 
 @pytest.fixture
