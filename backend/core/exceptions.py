@@ -58,5 +58,5 @@ class RateLimited(DomainError):
     """Too many attempts; `retry_after` seconds until the next may succeed."""
 
     def __init__(self, code: str, *, retry_after: int | None = None, **params: object) -> None:
-        super().__init__(code, **params)
+        super().__init__(code, **params)  # type: ignore[arg-type]
         self.retry_after = retry_after

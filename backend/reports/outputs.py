@@ -15,6 +15,7 @@ absolute, built from `settings.PUBLIC_BASE_URL` (a socket payload has no request
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ def media_url(name: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
-def _now(context: dict[str, Any]) -> datetime:
+def _now(context: Mapping[str, Any]) -> datetime:
     return context.get("now") or timezone.now()
 
 
@@ -320,7 +321,7 @@ class AgencyTicketOutput(CitizenReportOutput, DeadlineStateOutput):
     """A ticket as its agency sees it (board row and event): the report without its reporter."""
 
     # Whether the citizen chose to be anonymous is nobody else's business: the agency never learns who.
-    anonymous = None
+    anonymous = None  # type: ignore[assignment]  # DRF: None removes an inherited field
 
 
 class AgencyTicketDetailOutput(AgencyTicketOutput):
