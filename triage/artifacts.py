@@ -6,15 +6,17 @@ Layout (``models_root()`` is ``ml_models/triage`` unless ``TRIAGE_MODELS_DIR`` s
         ACTIVE                  the active version's name, e.g. "2026.11.22-1"
         2026.11.22-1/
             model.npz           arrays only (no pickle), see triage.model
-            manifest.json       format version, sha256 of model.npz, library versions, data hash
+            manifest.json       format version, sha256 of model.npz and of the lexicon, library versions,
+                                data hash
             metrics.json        held-out and external evaluation
             confusion_matrix.png
             MODEL_CARD.md
             trained_on.txt      text keys of the training rows (fair comparison after data changes)
 
 Loading refuses, with a ``ModelLoadError`` that says why, anything outside the models directory,
-an unknown format version, a model trained with another scikit-learn major.minor or numpy major,
-and a model file whose sha256 is not the one in its manifest. All of this is checked before the
+an unknown format version, a model trained with another scikit-learn major.minor or numpy major or
+with another lexicon (``triage.lexicon``, by content hash), and a model file whose sha256 is not the
+one in its manifest. All of this is checked before the
 model file is read; the file itself is read with ``allow_pickle=False``.
 """
 
@@ -38,7 +40,7 @@ import numpy as np
 import scipy
 import sklearn
 
-from triage.lexicon import LEXICON_VERSION
+from triage.lexicon import LEXICON_SHA256
 from triage.model import TriageModel
 from triage.normalize import NORMALIZER_VERSION
 
@@ -137,7 +139,7 @@ def write_version(
             "model_sha256": sha256_file(model_path),
             "model_bytes": size,
             "normalizer_version": NORMALIZER_VERSION,
-            "lexicon_version": LEXICON_VERSION,
+            "lexicon_sha256": LEXICON_SHA256,
             "libraries": library_versions(),
             "data_hash": data_hash,
             "training": dict(training),
@@ -257,6 +259,14 @@ def verify_version(version_dir: Path) -> dict[str, Any]:
         raise ModelLoadError(
             f"manifest of {version_dir.name} names model file {model_file!r}, expected {MODEL_FILE!r}"
         )
+    trained_lexicon = manifest.get("lexicon_sha256")
+    if trained_lexicon != LEXICON_SHA256:
+        # The concept tokens are word features: under another lexicon the same weights would read
+        # other words, and nothing would look wrong.
+        raise ModelLoadError(
+            f"model {version_dir.name} was trained with the lexicon whose sha256 is {trained_lexicon!r}; the "
+            f"lexicon in triage/lexicon/ has {LEXICON_SHA256}. Retrain with `python -m triage train`."
+        )
     model_path = version_dir / MODEL_FILE
     if not model_path.is_file():
         raise ModelLoadError(f"model file {model_path} is missing")
@@ -288,16 +298,12 @@ def load_version(
             model = TriageModel.from_arrays({name: arrays[name] for name in arrays.files})
     except (OSError, KeyError, ValueError) as error:
         raise ModelLoadError(f"model file of {version_dir.name} is malformed: {error}") from None
-    for key, current_version in (
-        ("normalizer_version", NORMALIZER_VERSION),
-        ("lexicon_version", LEXICON_VERSION),
-    ):
-        if manifest.get(key) != current_version:
-            # Not refused: the model still works, but it was trained on slightly different features.
-            logger.warning(
-                "triage model %s was trained with %s %s, this code has %s: retrain for best results",
-                version_dir.name, key, manifest.get(key), current_version,
-            )  # fmt: skip
+    if manifest.get("normalizer_version") != NORMALIZER_VERSION:
+        # Not refused: the model still works, but it was trained on slightly different features.
+        logger.warning(
+            "triage model %s was trained with normalizer_version %s, this code has %s: retrain for best results",
+            version_dir.name, manifest.get("normalizer_version"), NORMALIZER_VERSION,
+        )  # fmt: skip
     return model, manifest
 
 

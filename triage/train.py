@@ -39,7 +39,7 @@ from sklearn.svm import LinearSVC
 from tqdm import tqdm
 
 from triage import artifacts
-from triage.lexicon import LEXICON_VERSION
+from triage.lexicon import LEXICON_SHA256
 from triage.model import Head, TriageModel, char_ngrams, word_ngrams
 from triage.normalize import NORMALIZER_VERSION, normalize_text
 from triage.predict import DEFAULT_REVIEW_THRESHOLD, Predictor, TriageResult
@@ -513,7 +513,7 @@ def train(
         "data_hash": hash_of_data,
         "libraries": artifacts.library_versions(),
         "normalizer_version": NORMALIZER_VERSION,
-        "lexicon_version": LEXICON_VERSION,
+        "lexicon_sha256": LEXICON_SHA256,
         "training": training_info,
         "model": {
             "estimator": config.estimator,
