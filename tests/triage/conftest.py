@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 import triage
-from triage.train import LabelledReport, TrainingConfig, TrainingOutcome, read_reports, train
+from triage.training.data import LabelledReport, read_reports
+from triage.training.fit import TrainingConfig
+from triage.training.train import TrainingOutcome, train
 
 FIXTURE_CSV = Path(__file__).with_name("fixture_reports.csv")
 # On 160 reports the calibrated probabilities are flat; a higher critical threshold keeps the

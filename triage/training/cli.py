@@ -14,21 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from triage import artifacts
-from triage.external_eval import evaluate_external, summary_lines
-from triage.report import write_model_card
-from triage.train import (
+from triage.training.compare import compare_estimators, compare_with_baseline
+from triage.training.data import (
     DEFAULT_DATA_PATH,
     LabelledReport,
-    TrainingConfig,
-    compare_estimators,
-    compare_with_baseline,
-    evaluate,
     held_out_split,
-    promote_if_not_worse,
     read_feedback,
     read_reports,
-    train,
 )
+from triage.training.external import evaluate_external, summary_lines
+from triage.training.fit import TrainingConfig
+from triage.training.metrics import evaluate
+from triage.training.promote import promote_if_not_worse
+from triage.training.report import write_model_card
+from triage.training.train import train
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,7 +150,7 @@ def _evaluate(args: argparse.Namespace, root: Path, out: Callable[[str], None]) 
     model, manifest = artifacts.load_version(version, root=root)
     seed = int(manifest.get("training", {}).get("seed", 42))
     rows = read_reports(args.data)
-    from triage.train import data_hash
+    from triage.training.data import data_hash
 
     if data_hash(rows) != manifest.get("data_hash"):
         out(
