@@ -1,6 +1,7 @@
 """Model versions on disk: writing them, choosing the active one, and loading them safely.
 
-Layout (``models_root()`` is ``ml_models/triage`` unless ``TRIAGE_MODELS_DIR`` says otherwise)::
+Layout (``models_root()`` is the configured models directory, see ``triage.configure``; by default
+the repository's ``ml_models/triage``)::
 
     ml_models/triage/
         ACTIVE                  the active version's name, e.g. "2026.11.22-1"
@@ -40,6 +41,7 @@ import numpy as np
 import scipy
 import sklearn
 
+from triage import config
 from triage.lexicon import LEXICON_SHA256
 from triage.model import TriageModel
 from triage.normalize import NORMALIZER_VERSION
@@ -53,7 +55,6 @@ METRICS_FILE: Final = "metrics.json"
 CONFUSION_FILE: Final = "confusion_matrix.png"
 CARD_FILE: Final = "MODEL_CARD.md"
 ACTIVE_FILE: Final = "ACTIVE"
-MODELS_DIR_ENV: Final = "TRIAGE_MODELS_DIR"
 MAX_MODEL_BYTES: Final = 20 * 1024 * 1024  # committed to git: keep it small
 
 _VERSION_RE: Final = re.compile(r"^\d{4}\.\d{2}\.\d{2}-\d+$")
@@ -64,11 +65,8 @@ class ModelLoadError(RuntimeError):
 
 
 def models_root() -> Path:
-    """The directory holding model versions: ``$TRIAGE_MODELS_DIR`` or the repository's ml_models/triage."""
-    configured = os.environ.get(MODELS_DIR_ENV)
-    if configured:
-        return Path(configured).resolve()
-    return (Path(__file__).resolve().parent.parent / "ml_models" / "triage").resolve()
+    """The directory holding model versions (``triage.configure(models_dir=...)``)."""
+    return config.current().models_dir
 
 
 def library_versions() -> dict[str, str]:
@@ -214,7 +212,8 @@ def resolve_version_dir(path: str | os.PathLike[str], root: Path | None = None) 
     if resolved.parent != root:
         raise ModelLoadError(
             f"refusing to load a model from {resolved}: models are only loaded from version "
-            f"directories directly inside {root} (set {MODELS_DIR_ENV} to use another models directory)"
+            f"directories directly inside {root} (triage.configure(models_dir=...) chooses another models "
+            "directory; the app passes settings.ML_MODELS_DIR)"
         )
     return resolved
 

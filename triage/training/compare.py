@@ -13,9 +13,10 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedGroupKFold
 
+from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import TriageModel
 from triage.normalize import normalize_text
-from triage.predict import DEFAULT_REVIEW_THRESHOLD, Predictor, TriageResult
+from triage.predict import Predictor, TriageResult
 from triage.rules import default_rules
 from triage.training.data import (
     HELD_OUT_FOLDS,

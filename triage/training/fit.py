@@ -14,8 +14,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 from tqdm import tqdm
 
+from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import Head, TriageModel, char_ngrams, word_ngrams
-from triage.predict import DEFAULT_REVIEW_THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)

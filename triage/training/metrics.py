@@ -14,9 +14,10 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import TriageModel
 from triage.normalize import normalize_text
-from triage.predict import DEFAULT_REVIEW_THRESHOLD, Predictor
+from triage.predict import Predictor
 from triage.rules import RuleSet
 from triage.taxonomy import CATEGORIES, URGENCIES
 from triage.training.data import LabelledReport
