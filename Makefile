@@ -16,7 +16,7 @@ $(BIN)/python:
 # Re-installs only when pyproject.toml changes, so a second `make run` starts in seconds.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,train]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -279,6 +279,8 @@ DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+# Triage loads its models from ML_MODELS_DIR/triage and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
+# passes both to triage.configure() at start (triage reads no environment variables itself).
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
 # Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
 # itself, what counts as a duplicate candidate, and how often the periodic jobs run.

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import shapely
 from shapely.geometry import shape
 
 from routing.types import Point, WardCentre, WardShape
+from triage.text import fold
 
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_MAX_KM = 3.0
@@ -41,13 +41,10 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 def ward_code_for(name: str) -> str:
     """A stable ASCII code from a Vietnamese name: "Phú Xuân" -> "phu-xuan", "Đan Điền" -> "dan-dien".
 
-    đ/Đ are letters of their own (no combining mark) so they are mapped by hand before the accents
-    are stripped; everything that is not a letter or digit becomes a single hyphen.
+    Accents are folded by ``triage.text.fold`` (đ -> d); everything that is not a letter or digit
+    becomes a single hyphen.
     """
-    text = name.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 def haversine_km(a: Point, b: Point) -> float:

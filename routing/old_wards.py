@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routing.geo import ward_code_for
+from triage.text import fold
 
 # Longest first, so "thị trấn" is tried before anything shorter.
 _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -32,13 +33,6 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _PREFIX_RE = re.compile(r"^(thị trấn|phường|xã)\s+", re.IGNORECASE)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: "Phường Đúc" -> "phuong duc"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
 def _accented(text: str) -> str:

@@ -6,7 +6,9 @@ Plain Python + numpy/scikit-learn; no Django (the app layer calls in, never the 
     result = classify("Dây điện bị đứt rơi xuống đường Lê Lợi")
     result.category, result.urgency, result.confidence, result.needs_review, result.alert
 
-The active model (``ml_models/triage/ACTIVE``) is loaded once per process, on first use, under a lock.
+The app configures triage once at start (``configure(models_dir=..., review_threshold=...)`` from its
+settings; triage reads no environment variables). The active model (``<models_dir>/ACTIVE``, by default
+the repository's ``ml_models/triage``) is loaded once per process, on first use, under a lock.
 Without a usable model classification still works: category from the safety rules' hint or "other",
 urgency from the rules or "normal", confidence 0.0, and every report goes to human review.
 """
@@ -20,9 +22,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from triage import config
 from triage.artifacts import ModelLoadError, load_active, load_version, models_root
+from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import TriageModel
-from triage.predict import DEFAULT_REVIEW_THRESHOLD, Predictor, TriageResult
+from triage.predict import Predictor, TriageResult
 from triage.taxonomy import CATEGORIES, URGENCIES
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "TriageResult",
     "classify",
     "classify_batch",
+    "configure",
     "get_model",
     "load_model",
     "model_version",
@@ -108,6 +113,20 @@ def reset_model() -> None:
         _predictor = None
 
 
+def configure(
+    *, models_dir: str | os.PathLike[str] | None = None, review_threshold: float | None = None
+) -> None:
+    """Set the models directory and the review threshold (each only when given).
+
+    Called by the app at start with its settings (``settings.ML_MODELS_DIR / "triage"``,
+    ``settings.TRIAGE_REVIEW_THRESHOLD``). A value that is not usable raises ValueError and changes
+    nothing; a new models directory makes the next report load that directory's active model.
+    """
+    before, after = config.update(models_dir=models_dir, review_threshold=review_threshold)
+    if after.models_dir != before.models_dir:
+        reset_model()
+
+
 def model_version() -> str | None:
     """The active model's version, or None when classification runs without a model."""
     return _get_predictor().model_version
@@ -136,7 +155,7 @@ def classify(
     """Triage one report.
 
     ``photos`` are accepted for the API's sake and not used yet (the model reads text only).
-    ``review_threshold`` defaults to ``$TRIAGE_REVIEW_THRESHOLD`` or 0.6.
+    ``review_threshold`` defaults to the configured one (``configure``; 0.6 unless the app says otherwise).
     """
     del photos  # reserved: an image model may add evidence later
     return _get_predictor().classify(text, review_threshold)

@@ -1,5 +1,5 @@
 import sys
 
-from triage.cli import main
+from triage.training.cli import main
 
 sys.exit(main())

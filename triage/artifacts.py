@@ -1,20 +1,23 @@
 """Model versions on disk: writing them, choosing the active one, and loading them safely.
 
-Layout (``models_root()`` is ``ml_models/triage`` unless ``TRIAGE_MODELS_DIR`` says otherwise)::
+Layout (``models_root()`` is the configured models directory, see ``triage.configure``; by default
+the repository's ``ml_models/triage``)::
 
     ml_models/triage/
         ACTIVE                  the active version's name, e.g. "2026.11.22-1"
         2026.11.22-1/
             model.npz           arrays only (no pickle), see triage.model
-            manifest.json       format version, sha256 of model.npz, library versions, data hash
+            manifest.json       format version, sha256 of model.npz and of the lexicon, library versions,
+                                data hash
             metrics.json        held-out and external evaluation
             confusion_matrix.png
             MODEL_CARD.md
             trained_on.txt      text keys of the training rows (fair comparison after data changes)
 
 Loading refuses, with a ``ModelLoadError`` that says why, anything outside the models directory,
-an unknown format version, a model trained with another scikit-learn major.minor or numpy major,
-and a model file whose sha256 is not the one in its manifest. All of this is checked before the
+an unknown format version, a model trained with another scikit-learn major.minor or numpy major or
+with another lexicon (``triage.lexicon``, by content hash), and a model file whose sha256 is not the
+one in its manifest. All of this is checked before the
 model file is read; the file itself is read with ``allow_pickle=False``.
 """
 
@@ -38,7 +41,8 @@ import numpy as np
 import scipy
 import sklearn
 
-from triage.lexicon import LEXICON_VERSION
+from triage import config
+from triage.lexicon import LEXICON_SHA256
 from triage.model import TriageModel
 from triage.normalize import NORMALIZER_VERSION
 
@@ -51,7 +55,6 @@ METRICS_FILE: Final = "metrics.json"
 CONFUSION_FILE: Final = "confusion_matrix.png"
 CARD_FILE: Final = "MODEL_CARD.md"
 ACTIVE_FILE: Final = "ACTIVE"
-MODELS_DIR_ENV: Final = "TRIAGE_MODELS_DIR"
 MAX_MODEL_BYTES: Final = 20 * 1024 * 1024  # committed to git: keep it small
 
 _VERSION_RE: Final = re.compile(r"^\d{4}\.\d{2}\.\d{2}-\d+$")
@@ -62,11 +65,8 @@ class ModelLoadError(RuntimeError):
 
 
 def models_root() -> Path:
-    """The directory holding model versions: ``$TRIAGE_MODELS_DIR`` or the repository's ml_models/triage."""
-    configured = os.environ.get(MODELS_DIR_ENV)
-    if configured:
-        return Path(configured).resolve()
-    return (Path(__file__).resolve().parent.parent / "ml_models" / "triage").resolve()
+    """The directory holding model versions (``triage.configure(models_dir=...)``)."""
+    return config.current().models_dir
 
 
 def library_versions() -> dict[str, str]:
@@ -137,7 +137,7 @@ def write_version(
             "model_sha256": sha256_file(model_path),
             "model_bytes": size,
             "normalizer_version": NORMALIZER_VERSION,
-            "lexicon_version": LEXICON_VERSION,
+            "lexicon_sha256": LEXICON_SHA256,
             "libraries": library_versions(),
             "data_hash": data_hash,
             "training": dict(training),
@@ -212,7 +212,8 @@ def resolve_version_dir(path: str | os.PathLike[str], root: Path | None = None) 
     if resolved.parent != root:
         raise ModelLoadError(
             f"refusing to load a model from {resolved}: models are only loaded from version "
-            f"directories directly inside {root} (set {MODELS_DIR_ENV} to use another models directory)"
+            f"directories directly inside {root} (triage.configure(models_dir=...) chooses another models "
+            "directory; the app passes settings.ML_MODELS_DIR)"
         )
     return resolved
 
@@ -257,6 +258,14 @@ def verify_version(version_dir: Path) -> dict[str, Any]:
         raise ModelLoadError(
             f"manifest of {version_dir.name} names model file {model_file!r}, expected {MODEL_FILE!r}"
         )
+    trained_lexicon = manifest.get("lexicon_sha256")
+    if trained_lexicon != LEXICON_SHA256:
+        # The concept tokens are word features: under another lexicon the same weights would read
+        # other words, and nothing would look wrong.
+        raise ModelLoadError(
+            f"model {version_dir.name} was trained with the lexicon whose sha256 is {trained_lexicon!r}; the "
+            f"lexicon in triage/lexicon/ has {LEXICON_SHA256}. Retrain with `python -m triage train`."
+        )
     model_path = version_dir / MODEL_FILE
     if not model_path.is_file():
         raise ModelLoadError(f"model file {model_path} is missing")
@@ -288,16 +297,12 @@ def load_version(
             model = TriageModel.from_arrays({name: arrays[name] for name in arrays.files})
     except (OSError, KeyError, ValueError) as error:
         raise ModelLoadError(f"model file of {version_dir.name} is malformed: {error}") from None
-    for key, current_version in (
-        ("normalizer_version", NORMALIZER_VERSION),
-        ("lexicon_version", LEXICON_VERSION),
-    ):
-        if manifest.get(key) != current_version:
-            # Not refused: the model still works, but it was trained on slightly different features.
-            logger.warning(
-                "triage model %s was trained with %s %s, this code has %s: retrain for best results",
-                version_dir.name, key, manifest.get(key), current_version,
-            )  # fmt: skip
+    if manifest.get("normalizer_version") != NORMALIZER_VERSION:
+        # Not refused: the model still works, but it was trained on slightly different features.
+        logger.warning(
+            "triage model %s was trained with normalizer_version %s, this code has %s: retrain for best results",
+            version_dir.name, manifest.get("normalizer_version"), NORMALIZER_VERSION,
+        )  # fmt: skip
     return model, manifest
 
 

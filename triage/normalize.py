@@ -31,35 +31,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from triage.gazetteer import ALL_PLACE_NAMES, PLACE_TOKEN
+from triage.text import FOLD_TABLE, strip_diacritics
 
 # Bump when a change here changes what the model sees; recorded in each model's manifest.
 NORMALIZER_VERSION: Final = 2
 
 URL_TOKEN: Final = "_url_"
 NUMBER_TOKEN: Final = "_number_"
-
-
-def _build_fold_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
-    for codepoint in range(0x00C0, 0x1F00):
-        char = chr(codepoint)
-        decomposed = unicodedata.normalize("NFD", char)
-        base = decomposed[0]
-        if len(decomposed) > 1 and base.isascii() and base.isalpha():
-            table[codepoint] = base.lower() if char.islower() else base
-    for codepoint in range(0x0300, 0x0370):  # stray combining marks NFC could not compose
-        table[codepoint] = None
-    table[ord("đ")] = "d"
-    table[ord("Đ")] = "D"
-    return table
-
-
-_FOLD_TABLE: Final = _build_fold_table()
-
-
-def strip_diacritics(text: str) -> str:
-    """Vietnamese (and other Latin) letters without their marks; đ becomes d."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
 
 
 # Expanded only when typed with these exact marks (see the module docstring).
@@ -155,7 +133,6 @@ _URL_RE: Final = re.compile(r"https?://\S+|www\.\S+")
 _REPEAT_RE: Final = re.compile(r"([^\W\d_])\1{2,}")
 _CONTRACTION_RE: Final = re.compile(r"\b(can|won)['’]t\b|n['’]t\b")
 _LONG_NUMBER_RE: Final = re.compile(r"\d{7,}")
-_COMBINING_RE: Final = re.compile("[\u0300-\u036f]+")
 
 
 def _open_contraction(match: re.Match[str]) -> str:
@@ -245,12 +222,12 @@ def _tokenize(text: str) -> list[Token]:
     if _LONG_NUMBER_RE.search(accented):
         accented = _LONG_NUMBER_RE.sub(f" {NUMBER_TOKEN} ", accented)
     words: list[str] = _WORD_RE.findall(accented)
-    # Folding the whole string at once is much cheaper than per word; for Latin text every character
-    # keeps its position, so both strings split into the same words.
-    folded = _COMBINING_RE.sub("", unicodedata.normalize("NFD", accented)).replace("đ", "d")
+    # Folding the whole string at once is much cheaper than per word; every character keeps its
+    # position (the table maps one character to one), so both strings split into the same words.
+    folded = accented.translate(FOLD_TABLE)
     folded_words: list[str] = _WORD_RE.findall(folded) if len(folded) == len(accented) else []
     if len(folded_words) != len(words):
-        folded_words = [word.translate(_FOLD_TABLE) for word in words]
+        folded_words = [word.translate(FOLD_TABLE) for word in words]
     tokens = list(zip(words, folded_words, strict=True))
     if any(len(word) >= 6 for word in words):
         # Only long words can hold emphasis like "quáaaa" or "nguy hiểmmm".

@@ -6,18 +6,16 @@ process-wide one, training and evaluation build their own around the model they 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from triage import config
+from triage.config import check_threshold
 from triage.model import TriageModel
 from triage.normalize import NormalizedText, normalize_text
 from triage.rules import RuleOutcome, RuleSet, default_rules
 from triage.taxonomy import FALLBACK_CATEGORY, FALLBACK_URGENCY
-
-DEFAULT_REVIEW_THRESHOLD: Final = 0.6
-REVIEW_THRESHOLD_ENV: Final = "TRIAGE_REVIEW_THRESHOLD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,39 +59,6 @@ def review_reasons(*, has_model: bool, has_text: bool, confident: bool, critical
     return tuple(reasons)
 
 
-def review_threshold_from_env() -> float:
-    """``TRIAGE_REVIEW_THRESHOLD`` as a probability, or the default; a malformed value is an error."""
-    raw = os.environ.get(REVIEW_THRESHOLD_ENV)
-    if raw is None or raw.strip() == "":
-        return DEFAULT_REVIEW_THRESHOLD
-    return _parse_threshold(raw)
-
-
-_PARSED: dict[str, float] = {}
-
-
-def _parse_threshold(raw: str) -> float:
-    cached = _PARSED.get(raw)
-    if cached is not None:
-        return cached
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(
-            f"{REVIEW_THRESHOLD_ENV}={raw!r} is not a number; expected a value in [0, 1]"
-        ) from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{REVIEW_THRESHOLD_ENV}={raw!r} is outside [0, 1]")
-    _PARSED[raw] = value
-    return value
-
-
-def check_threshold(value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"review threshold {value!r} is outside [0, 1]")
-    return value
-
-
 class Predictor:
     """A model (or None) plus the safety rules."""
 
@@ -108,7 +73,7 @@ class Predictor:
         self, texts: Sequence[str], review_threshold: float | None = None
     ) -> list[TriageResult]:
         threshold = (
-            review_threshold_from_env() if review_threshold is None else check_threshold(review_threshold)
+            config.current().review_threshold if review_threshold is None else check_threshold(review_threshold)
         )
         normalized = [normalize_text(text) for text in texts]
         outcomes = [self.rules.evaluate(text) for text in normalized]

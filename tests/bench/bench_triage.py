@@ -88,7 +88,7 @@ def sklearn_reference(model: TriageModel):  # type: ignore[no-untyped-def]
 
 def record(version: str, figures: dict) -> None:  # type: ignore[type-arg]
     from triage import artifacts
-    from triage.report import write_model_card
+    from triage.training.report import write_model_card
 
     version_dir = artifacts.models_root() / version
     metrics = artifacts.read_json(version_dir / artifacts.METRICS_FILE)

@@ -7,7 +7,12 @@ from datetime import timedelta
 import pytest
 
 from backend.reports.models import Report, Status
-from backend.reports.selectors.duplicates import distance_m, duplicate_candidates, fold, text_similarity
+from backend.reports.selectors.duplicates import (
+    distance_m,
+    duplicate_candidates,
+    folded_words,
+    text_similarity,
+)
 from tests.factories import make_report
 
 LAT, LON = 16.4637, 107.5909  # Lê Lợi street, in front of Quốc Học school
@@ -24,7 +29,7 @@ def north(metres: float) -> float:
 
 def test_distance_and_folding():
     assert round(distance_m(LAT, LON, north(100), LON)) == 100
-    assert fold("Đường Lê Lợi NGẬP nước!!") == "duong le loi ngap nuoc"
+    assert folded_words("Đường Lê Lợi NGẬP nước!!") == "duong le loi ngap nuoc"
     assert text_similarity("Đường ngập nước", "duong ngap nuoc") == pytest.approx(1.0)
     assert text_similarity("Đèn đường tắt", "Ổ gà lớn") < 0.2
     assert text_similarity("", "x") == 0.0

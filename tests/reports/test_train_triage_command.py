@@ -25,7 +25,7 @@ def test_include_feedback_passes_operator_corrections(monkeypatch, citizen, refe
         seen["argv"], seen["extra"] = list(argv), list(extra_examples)
         return 0
 
-    from triage import cli
+    from triage.training import cli
 
     monkeypatch.setattr(cli, "main", fake_main)
     out = io.StringIO()
@@ -40,9 +40,24 @@ def test_include_feedback_passes_operator_corrections(monkeypatch, citizen, refe
 
 
 def test_without_the_flag_no_feedback_is_read(monkeypatch, reference_data):
-    from triage import cli
+    from triage.training import cli
 
     seen = {}
     monkeypatch.setattr(cli, "main", lambda argv, extra_examples=(), out=print: seen.update(extra=list(extra_examples)) or 0)
     call_command("train_triage", "--no-promote", stdout=io.StringIO())
     assert seen["extra"] == []
+
+
+def test_without_the_train_extra_the_command_says_what_to_install(monkeypatch):
+    import sys
+
+    import pytest
+    from django.core.management.base import CommandError
+
+    # given an install without tqdm (the [train] extra) and no training module imported yet
+    for name in [name for name in sys.modules if name.startswith("triage.training")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    # when the command runs, then it fails with what to install
+    with pytest.raises(CommandError, match=r"training needs the \[train\] extra \(tqdm is not installed\)"):
+        call_command("train_triage", "--no-promote", stdout=io.StringIO())

@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 
 import triage
-from triage.train import LabelledReport, TrainingConfig, TrainingOutcome, read_reports, train
+from triage import config
+from triage.training.data import LabelledReport, read_reports
+from triage.training.fit import TrainingConfig
+from triage.training.train import TrainingOutcome, train
 
 FIXTURE_CSV = Path(__file__).with_name("fixture_reports.csv")
 # On 160 reports the calibrated probabilities are flat; a higher critical threshold keeps the
@@ -28,11 +31,12 @@ def trained(tmp_path_factory, fixture_rows) -> TrainingOutcome:
 
 
 @pytest.fixture
-def models_dir(tmp_path, monkeypatch) -> Path:
+def models_dir(tmp_path) -> Path:
     """An empty models directory used by the process-wide model; forgotten after the test."""
     root = tmp_path / "models"
     root.mkdir()
-    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(root))
-    triage.reset_model()
+    before = config.current()
+    triage.configure(models_dir=root)
     yield root
+    config.restore(before)
     triage.reset_model()

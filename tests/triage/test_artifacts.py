@@ -8,6 +8,7 @@ import pytest
 
 from triage import artifacts
 from triage.artifacts import ModelLoadError, load_version
+from triage.lexicon import LEXICON_SHA256
 
 
 def _copy_version(trained, tmp_path, name="2026.01.01-1"):
@@ -70,6 +71,21 @@ def test_tampered_model_file_is_refused(trained, tmp_path):
 
     with pytest.raises(ModelLoadError, match="sha256 .* but its manifest says"):
         load_version(version_dir, root=root)
+
+
+def test_a_model_trained_with_another_lexicon_is_refused(trained, tmp_path):
+    # given a version whose manifest records another lexicon content hash
+    root, version_dir = _copy_version(trained, tmp_path)
+    _edit_manifest(version_dir, lexicon_sha256="0" * 64)
+
+    # then loading it is an error that names both hashes
+    with pytest.raises(ModelLoadError, match=f"lexicon whose sha256 is '0{{64}}'.*has {LEXICON_SHA256}"):
+        load_version(version_dir, root=root)
+
+
+def test_the_manifest_records_the_lexicon_hash(trained):
+    manifest = json.loads((trained.path / "manifest.json").read_text())
+    assert manifest["lexicon_sha256"] == LEXICON_SHA256
 
 
 def test_wrong_format_version_is_refused(trained, tmp_path):

@@ -6,8 +6,8 @@ import threading
 import pytest
 
 import triage
-from triage import TriageResult, artifacts
-from triage.predict import DEFAULT_REVIEW_THRESHOLD
+from triage import TriageResult, artifacts, config
+from triage.config import DEFAULT_REVIEW_THRESHOLD
 
 
 def test_without_a_model_everything_goes_to_review(models_dir):
@@ -79,7 +79,7 @@ def test_load_model_refuses_a_path_outside_the_models_directory(models_dir, trai
         triage.load_model(trained.path)  # the session's model lives in another directory
 
 
-def test_review_threshold_comes_from_the_argument_or_the_environment(models_dir, trained, monkeypatch):
+def test_review_threshold_comes_from_the_argument_or_the_configuration(models_dir, trained, monkeypatch):
     shutil.copytree(trained.path, models_dir / trained.version)
     artifacts.set_active(trained.version, models_dir)
     text = "Hát karaoke ầm ĩ đến khuya"
@@ -88,11 +88,32 @@ def test_review_threshold_comes_from_the_argument_or_the_environment(models_dir,
 
     assert triage.classify(text, review_threshold=0.0).needs_review is False
     assert triage.classify(text, review_threshold=1.0).needs_review is True
-    monkeypatch.setenv("TRIAGE_REVIEW_THRESHOLD", "0")
+    # the environment is not read: settings reach triage through configure()
+    monkeypatch.setenv("TRIAGE_REVIEW_THRESHOLD", "1")
+    assert triage.classify(text).needs_review is (confidence < DEFAULT_REVIEW_THRESHOLD)
+    triage.configure(review_threshold=1.0)
+    assert triage.classify(text).needs_review is True
+    triage.configure(review_threshold=0.0)
     assert triage.classify(text).needs_review is False
-    monkeypatch.setenv("TRIAGE_REVIEW_THRESHOLD", "lots")
-    with pytest.raises(ValueError, match="TRIAGE_REVIEW_THRESHOLD='lots' is not a number"):
-        triage.classify(text)
+    # a bad value is refused and changes nothing
+    with pytest.raises(ValueError, match="review threshold 'lots' must be a number in"):
+        triage.configure(review_threshold="lots")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="review threshold 1.5 must be a number in"):
+        triage.configure(review_threshold=1.5)
+    assert config.current().review_threshold == 0.0
+
+
+def test_configuring_another_models_directory_loads_its_active_model(models_dir, trained, tmp_path):
+    # given the process using an empty models directory (no model)
+    assert triage.model_version() is None
+    # when it is configured to a directory whose ACTIVE is the trained version
+    other = tmp_path / "other-models"
+    shutil.copytree(trained.path, other / trained.version)
+    artifacts.set_active(trained.version, other)
+    triage.configure(models_dir=other)
+    # then the next report uses that model
+    assert triage.model_version() == trained.version
+    assert artifacts.models_root() == other.resolve()
 
 
 def test_critical_reports_always_need_review_and_alert(models_dir, trained):
@@ -136,8 +157,6 @@ COMMITTED = artifacts.models_root()
 def committed_model(monkeypatch):
     if artifacts.active_version(COMMITTED) is None:
         pytest.fail("no committed model: ml_models/triage/ACTIVE is missing")
-    monkeypatch.delenv("TRIAGE_MODELS_DIR", raising=False)
-    monkeypatch.delenv("TRIAGE_REVIEW_THRESHOLD", raising=False)
     triage.reset_model()
     yield triage.get_model()
     triage.reset_model()

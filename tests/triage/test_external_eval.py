@@ -4,9 +4,14 @@ import csv
 
 import pytest
 
-from triage.external_eval import SEECLICKFIX_MAPPING, evaluate_seeclickfix, evaluate_trecis, seeclickfix_rows
 from triage.predict import Predictor
 from triage.taxonomy import CATEGORIES
+from triage.training.external import (
+    SEECLICKFIX_MAPPING,
+    evaluate_seeclickfix,
+    evaluate_trecis,
+    seeclickfix_rows,
+)
 
 
 def _write(path, header, rows):

@@ -1,10 +1,30 @@
 """The concept lexicon: every phrase can match, shared phrases yield every concept, traps stay quiet."""
 
+import csv
+import hashlib
+import re
+from pathlib import Path
+
 import pytest
 
-from triage.lexicon import CONCEPTS, NEUTRAL_PHRASES, build_index, concept_tokens, match_concepts
-from triage.lexicon_domains import DOMAIN_CONCEPTS
-from triage.normalize import NOT_TEENCODE, normalize, strip_diacritics
+from triage.lexicon import (
+    CONCEPTS,
+    DOMAIN_CONCEPTS,
+    LEXICON_DIR,
+    LEXICON_SHA256,
+    NEUTRAL_PHRASES,
+    LexiconError,
+    build_index,
+    concept_tokens,
+    content_sha256,
+    match_concepts,
+    read_concepts,
+    read_phrases,
+)
+from triage.normalize import NOT_TEENCODE, normalize
+from triage.text import fold, strip_diacritics
+
+CORPUS = Path(__file__).resolve().parents[2] / "triage" / "data" / "reports.csv"
 
 # Folded forms that normalise differently when typed without marks but match when typed with them.
 _MARKED_ONLY = {strip_diacritics(word) for word in NOT_TEENCODE}
@@ -78,3 +98,63 @@ def test_broad_concepts_are_not_hidden_by_longer_detailed_phrases():
     # then both passes contribute
     assert "#power" in tokens
     assert any(token.startswith("#c_") for token in tokens)
+
+
+def test_the_data_files_match_the_whole_corpus_exactly_as_lexicon_3_did():
+    # given every report of the corpus, folded into words (independent of the normaliser, which changes)
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    digest = hashlib.sha256()
+    count = 0
+    for text in texts:
+        tokens = concept_tokens(" ".join(re.findall(r"[^\W_]+", fold(text))))
+        count += len(tokens)
+        digest.update((" ".join(tokens) + "\n").encode())
+    # then the concept tokens are those the Python dicts of lexicon 3 (triage/lexicon_domains.py, 7,270
+    # detailed phrases) produced on the same 17,920 reports, recorded before they became data files
+    assert (len(texts), count) == (17920, 87266)
+    assert digest.hexdigest() == "e96a874a1d2e65504ae294ee8d6f30409139ed5af4fb28bfae507e2937356527"
+    assert LEXICON_SHA256 == "d66b52c06fc5ef55ce357582d7b6fbafe2e146336fb625c96f09da7dbcedb635"
+
+
+def test_the_version_is_the_content_hash_not_the_bytes(tmp_path):
+    # given the detailed file rewritten with Windows line ends and blank lines
+    raw = (LEXICON_DIR / "detailed.tsv").read_text(encoding="utf-8")
+    (tmp_path / "detailed.tsv").write_bytes(raw.replace("\n", "\r\n\r\n").encode("utf-8"))
+    same = read_concepts(tmp_path / "detailed.tsv")
+    assert content_sha256(CONCEPTS, NEUTRAL_PHRASES, same) == LEXICON_SHA256
+    # when one phrase is added to one concept, the hash changes
+    changed = dict(same)
+    changed["a_garbage_pile"] = (*changed["a_garbage_pile"], "rac moi")
+    assert content_sha256(CONCEPTS, NEUTRAL_PHRASES, changed) != LEXICON_SHA256
+
+
+def test_the_lexicon_sizes():
+    assert (len(CONCEPTS), sum(map(len, CONCEPTS.values()))) == (40, 773)
+    assert (len(DOMAIN_CONCEPTS), sum(map(len, DOMAIN_CONCEPTS.values()))) == (158, 7270)
+    assert len(NEUTRAL_PHRASES) == 14
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("concept,phrase\nfire\tboc chay\n", "the first line must be the header"),
+        ("concept\tphrase\nfire boc chay\n", "expected 'concept<TAB>phrase'"),
+        ("concept\tphrase\nfire\tBốc cháy\n", "must be lower case, without diacritics"),
+        ("concept\tphrase\nfire\tboc  chay\n", "single-spaced"),
+        ("concept\tphrase\nFire\tboc chay\n", "must be a lower-case identifier"),
+        ("concept\tphrase\nfire\tboc chay\nfire\tboc chay\n", "listed twice under 'fire'"),
+    ],
+)
+def test_a_malformed_lexicon_file_is_an_error_with_its_line(tmp_path, content, message):
+    path = tmp_path / "broken.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        read_concepts(path)
+
+
+def test_a_neutral_phrase_with_marks_is_an_error(tmp_path):
+    path = tmp_path / "neutral.tsv"
+    path.write_text("phrase\nđiện thoại\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"neutral.tsv:2: phrase"):
+        read_phrases(path)

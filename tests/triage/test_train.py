@@ -8,15 +8,10 @@ import pytest
 
 from tests.triage.conftest import FIXTURE_CONFIG
 from triage import artifacts
-from triage.cli import main
-from triage.train import (
-    held_out_split,
-    promote_if_not_worse,
-    read_trained_on,
-    text_key,
-    train,
-    unseen_by,
-)
+from triage.training.cli import main
+from triage.training.data import held_out_split, read_trained_on, text_key, unseen_by
+from triage.training.promote import promote_if_not_worse
+from triage.training.train import train
 
 
 def _without_run_details(metrics):
@@ -186,7 +181,7 @@ def test_unknown_labels_are_refused(fixture_rows, tmp_path):
 
 
 def test_compare_with_baseline_scores_every_report_once_with_models_that_did_not_see_its_group(fixture_rows):
-    from triage.train import compare_with_baseline
+    from triage.training.compare import compare_with_baseline
 
     # Given an earlier data file (here: the fixture minus some reports) and the current one
     printed = []

@@ -40,6 +40,7 @@ COLUMNS = ["id", "group", "text", "category", "urgency", "lang", "accents", "sou
 # The codes live in one place; this script also runs as `python triage/data/build_dataset.py`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from triage.taxonomy import CATEGORIES  # noqa: E402
+from triage.text import strip_diacritics  # noqa: E402
 
 URGENCY_CODES = {"c": "critical", "h": "high", "n": "normal", "l": "low"}
 URGENCIES = ["critical", "high", "normal", "low"]
@@ -91,13 +92,6 @@ def read_bases(source_dir: Path = SOURCE_DIR) -> list[Base]:
 # --------------------------------------------------------------------------------------------
 # Text helpers
 # --------------------------------------------------------------------------------------------
-
-
-def strip_diacritics(text: str) -> str:
-    """Vietnamese without accents, the way people type without an IME: "đường" -> "duong"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
 
 
 def has_diacritics(text: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from backend.reports.models import OPEN_STATUSES, Report
+from triage.text import fold
 
 EARTH_RADIUS_M = 6_371_008.8
 MAX_CANDIDATES = 10
@@ -39,15 +39,13 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def fold(text: str) -> str:
-    """Lower case, no diacritics (đ -> d), words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"\w+", plain))
+def folded_words(text: str) -> str:
+    """Lower case, no diacritics (``triage.text.fold``), words separated by single spaces."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def _trigrams(text: str) -> Counter[str]:
-    padded = f" {fold(text)} "
+    padded = f" {folded_words(text)} "
     return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
 
 

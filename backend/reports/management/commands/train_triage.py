@@ -1,4 +1,8 @@
-"""Thin wrapper over `python -m triage train`: adds operator-corrected reports from the database."""
+"""Thin wrapper over `python -m triage train`: adds operator-corrected reports from the database.
+
+Training needs the `[train]` extra (matplotlib, tqdm), which a runtime install does not carry: the
+trainer is imported when the command runs, and its absence is a clear error.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from triage import cli, reset_model
+from triage import reset_model
+
+TRAIN_EXTRA = frozenset({"tqdm", "matplotlib"})
 
 
 class Command(BaseCommand):
@@ -24,6 +30,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from backend.reports.services.lifecycle import triage_feedback_rows
+
+        try:
+            from triage.training import cli
+        except ModuleNotFoundError as missing:
+            if missing.name not in TRAIN_EXTRA:
+                raise
+            raise CommandError(
+                f"training needs the [train] extra ({missing.name} is not installed): pip install -e '.[train]'"
+            ) from None
 
         extra = triage_feedback_rows() if options["include_feedback"] else []
         if options["include_feedback"]:

@@ -72,9 +72,9 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"- Text normalised by `triage/normalize.py` (version {metrics['normalizer_version']}): NFC, casefold, "
         "place names masked, teencode and Huế dialect expanded, diacritics removed.",
         f"- Features: TF-IDF of character 2-5-grams ({metrics['model']['features']['char_ngrams']}) and word "
-        f"1-2-grams plus bilingual concept tokens from `triage/lexicon.py` (version "
-        f"{metrics.get('lexicon_version', '?')}: broad concepts, then the detailed ones of "
-        f"`triage/lexicon_domains.py`) ({metrics['model']['features']['word_ngrams']}), sublinear tf, "
+        f"1-2-grams plus bilingual concept tokens from `triage/lexicon/` (sha256 "
+        f"{str(metrics.get('lexicon_sha256', '?'))[:12]}: broad concepts, then the detailed ones) "
+        f"({metrics['model']['features']['word_ngrams']}), sublinear tf, "
         f"min_df={config['min_df']}.",
         f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
         f"{config['class_weight']}); critical is predicted when P(critical) >= {config['critical_probability']}. "

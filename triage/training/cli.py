@@ -14,26 +14,27 @@ from pathlib import Path
 from typing import Any
 
 from triage import artifacts
-from triage.external_eval import evaluate_external, summary_lines
-from triage.report import write_model_card
-from triage.train import (
+from triage.training.compare import compare_estimators, compare_with_baseline
+from triage.training.data import (
     DEFAULT_DATA_PATH,
     LabelledReport,
-    TrainingConfig,
-    compare_estimators,
-    compare_with_baseline,
-    evaluate,
     held_out_split,
-    promote_if_not_worse,
     read_feedback,
     read_reports,
-    train,
 )
+from triage.training.external import DEFAULT_EVAL_DIR, evaluate_external, summary_lines
+from triage.training.fit import TrainingConfig
+from triage.training.metrics import evaluate
+from triage.training.promote import promote_if_not_worse
+from triage.training.report import write_model_card
+from triage.training.train import train
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m triage", description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, help="models directory (default: ml_models/triage)")
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR,
+                        help="external evaluation sets (default: ../shared/data/eval)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
 
     train_cmd = commands.add_parser("train", help="train a new version, evaluate it, promote it if not worse")
@@ -86,7 +87,9 @@ def main(
     if args.command == "evaluate":
         return _evaluate(args, root, out)
     if args.command == "classify":
-        from triage import classify, model_version
+        from triage import classify, configure, model_version
+
+        configure(models_dir=root)
 
         for text in args.texts:
             out(json.dumps({"text": text, **_as_dict(classify(text))}, ensure_ascii=False))
@@ -123,7 +126,7 @@ def _train(
     outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
                     data_source=_display(args.data))  # fmt: skip
     if not args.no_external:
-        external = evaluate_external(outcome.model, outcome.version)
+        external = evaluate_external(outcome.model, outcome.version, args.eval_dir)
         if external:
             outcome.metrics["external"] = external
             artifacts.write_json(outcome.path / artifacts.METRICS_FILE, outcome.metrics)
@@ -151,7 +154,7 @@ def _evaluate(args: argparse.Namespace, root: Path, out: Callable[[str], None]) 
     model, manifest = artifacts.load_version(version, root=root)
     seed = int(manifest.get("training", {}).get("seed", 42))
     rows = read_reports(args.data)
-    from triage.train import data_hash
+    from triage.training.data import data_hash
 
     if data_hash(rows) != manifest.get("data_hash"):
         out(
@@ -161,7 +164,7 @@ def _evaluate(args: argparse.Namespace, root: Path, out: Callable[[str], None]) 
     held_out = evaluate(model, [rows[i] for i in test_index], model_version=version)
     metrics: dict[str, Any] = {"model_version": version, "held_out": held_out}
     if not args.no_external:
-        metrics["external"] = evaluate_external(model, version)
+        metrics["external"] = evaluate_external(model, version, args.eval_dir)
     _print_summary(version, metrics, out)
     return 0
 

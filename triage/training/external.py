@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,7 +22,6 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from triage.model import TriageModel
 from triage.predict import Predictor
 
-EVAL_DIR_ENV: Final = "TRIAGE_EVAL_DIR"
 SEECLICKFIX_FILE: Final = "seeclickfix_newport.csv"
 TRECIS_FILE: Final = "trecis_priority.csv"
 
@@ -52,12 +50,8 @@ TRECIS_POSITIVE: Final = frozenset({"High", "Critical"})
 URGENT: Final = frozenset({"high", "critical"})
 
 
-def eval_dir() -> Path:
-    """``$TRIAGE_EVAL_DIR`` or ../shared/data/eval next to the repository."""
-    configured = os.environ.get(EVAL_DIR_ENV)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "eval"
+# ../shared/data/eval beside the repository (the project reads shared data there; never copied in).
+DEFAULT_EVAL_DIR: Final = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval"
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -153,7 +147,7 @@ def evaluate_external(
     model: TriageModel, version: str | None = None, directory: Path | None = None
 ) -> dict[str, Any]:
     """Both external evaluations (those whose file exists) for one model + the safety rules."""
-    directory = directory or eval_dir()
+    directory = directory or DEFAULT_EVAL_DIR
     predictor = Predictor(model, version)
     found: dict[str, Any] = {}
     if (directory / SEECLICKFIX_FILE).is_file():
