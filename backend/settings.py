@@ -278,7 +278,6 @@ SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Triage loads its models from ML_MODELS_DIR/triage and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
 # passes both to triage.configure() at start (triage reads no environment variables itself).
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
@@ -295,7 +294,7 @@ PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", not env_str("DATABASE_URL"
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "hue.gov.vn")
 
 # --- realtime (dashboards over websockets) -----------------------------------------------------
-REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access")  # who may listen to what
+REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access.socket_access")  # a SocketAccess
 REALTIME_RETENTION_HOURS = env_int("REALTIME_RETENTION_HOURS", 72)  # resumable window of the event log
 REALTIME_REPLAY_MAX = env_int("REALTIME_REPLAY_MAX", 5000)  # more missed events than this: reload
 REALTIME_REPLAY_BATCH = env_int("REALTIME_REPLAY_BATCH", 500)

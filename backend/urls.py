@@ -39,11 +39,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
-if settings.BENCH_ENDPOINTS:
-    from backend.core.bench_views import insert_one_row
-
-    urlpatterns += [path("bench/insert/", insert_one_row)]
-
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 

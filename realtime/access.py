@@ -1,57 +1,52 @@
-"""Who may listen to what: asked of the backend through one injected module (settings.REALTIME_ACCESS).
+"""Who may listen to what: the contract between realtime and the backend, as a typed Protocol.
 
-realtime never imports the backend; the backend module named in the setting provides these functions
-(see backend/reports/realtime_access.py). Every function is synchronous (it may touch the database).
+realtime never imports the backend. `settings.REALTIME_ACCESS` names an object that implements
+`SocketAccess` (backend/reports/realtime_access.py provides it); `policy()` loads and checks it once.
+Every method is synchronous and may touch the database: consumers call them in a worker thread.
+The same questions are asked at connect, on every heartbeat and before every replay, so a revoked
+token or a changed role loses its socket (realtime/consumers.py).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
-REQUIRED = ("token_user", "may_use_session", "can_watch_ops", "agency_of", "can_follow_report", "can_watch_alerts")
+
+@runtime_checkable
+class SocketAccess(Protocol):
+    def token_user(self, key: str) -> Any | None:
+        """The active user holding this (unrevoked) token, read afresh, or None."""
+
+    def may_use_session(self, user: Any) -> bool:
+        """Whether this (active) user may authenticate a socket with the browser session."""
+
+    def can_watch_ops(self, user: Any) -> bool: ...
+
+    def can_watch_alerts(self, user: Any) -> bool: ...
+
+    def agency_of(self, user: Any) -> int | None:
+        """The agency whose tickets this user works, or None if not agency staff."""
+
+    def can_follow_report(self, user: Any, report_id: int) -> bool: ...
+
+    def describe_user(self, user: Any) -> dict[str, Any]:
+        """What the staff pages show in their header (username, name, role, agency)."""
 
 
 @cache
-def policy() -> ModuleType:
-    module = import_module(settings.REALTIME_ACCESS)
-    missing = [name for name in REQUIRED if not callable(getattr(module, name, None))]
-    if missing:
-        raise ImportError(f"{settings.REALTIME_ACCESS} lacks {', '.join(missing)}")
-    return module
+def policy() -> SocketAccess:
+    found = import_string(settings.REALTIME_ACCESS)
+    if not isinstance(found, SocketAccess):
+        missing = [name for name in _METHODS if not callable(getattr(found, name, None))]
+        raise ImproperlyConfigured(f"{settings.REALTIME_ACCESS} is not a SocketAccess (lacks {', '.join(missing)})")
+    return found
 
 
-def token_user(key: str) -> Any | None:
-    return policy().token_user(key)
-
-
-def may_use_session(user: Any) -> bool:
-    return bool(policy().may_use_session(user))
-
-
-def can_watch_ops(user: Any) -> bool:
-    return bool(policy().can_watch_ops(user))
-
-
-def agency_of(user: Any) -> int | None:
-    value = policy().agency_of(user)
-    return int(value) if value is not None else None
-
-
-def can_follow_report(user: Any, report_id: int) -> bool:
-    return bool(policy().can_follow_report(user, report_id))
-
-
-def can_watch_alerts(user: Any) -> bool:
-    return bool(policy().can_watch_alerts(user))
-
-
-def describe_user(user: Any) -> dict[str, Any]:
-    describe = getattr(policy(), "describe_user", None)
-    if describe is None:
-        return {"username": user.get_username(), "name": user.get_username(), "role": "", "agency": None}
-    return dict(describe(user))
+_METHODS = sorted(
+    name for name in vars(SocketAccess) if not name.startswith("_") and callable(getattr(SocketAccess, name))
+)

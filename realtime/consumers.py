@@ -32,7 +32,8 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from django.conf import settings
 
-from realtime import access, groups, log, wire
+from realtime import access, log, streams, wire
+from realtime.streams import Stream, StreamKind
 
 logger = logging.getLogger("realtime")
 
@@ -83,12 +84,15 @@ class _SentSeqs:
 
 
 class StreamConsumer(AsyncConsumer):
-    kind: str = ""
+    """One socket on one kind of stream (realtime/streams.py); routing.py mounts one per kind."""
+
+    def __init__(self, kind: StreamKind) -> None:
+        self.kind = kind
 
     # --- lifecycle --------------------------------------------------------------------------------
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.user: Any = None
-        self.stream: wire.Stream | None = None
+        self.stream: Stream | None = None
         self.group: str | None = None
         self.closing = False
         self.replaying = False
@@ -104,7 +108,7 @@ class StreamConsumer(AsyncConsumer):
         await self.send({"type": "websocket.accept"})
         token = query.get("token", [""])[0]
         if token:
-            user = await database_sync_to_async(access.token_user)(token)
+            user = await database_sync_to_async(access.policy().token_user)(token)
             if user is None:
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
@@ -112,7 +116,7 @@ class StreamConsumer(AsyncConsumer):
             return
         if self.scope.get("origin_ok") and "session" in self.scope:
             user = await get_user(self.scope)
-            if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.may_use_session)(user):
+            if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.policy().may_use_session)(user):
                 await self._start(user, self.query_after)
                 return
         self._spawn(self._auth_deadline())
@@ -136,7 +140,7 @@ class StreamConsumer(AsyncConsumer):
             if kind != "auth" or not isinstance(data.get("token"), str):
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
-            user = await database_sync_to_async(access.token_user)(data["token"])
+            user = await database_sync_to_async(access.policy().token_user)(data["token"])
             if user is None:
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
@@ -178,11 +182,6 @@ class StreamConsumer(AsyncConsumer):
             return
         self._accept_live(seq, prev, text)
 
-    async def rt_raw(self, message: dict[str, Any]) -> None:
-        """A message outside the event log (the benchmark's bare baseline): forwarded as is."""
-        if not self.closing and self.stream is not None:
-            self._enqueue(message["text"])
-
     # --- internals ----------------------------------------------------------------------------------
     async def _start(self, user: Any, after: int | None) -> None:
         stream = await database_sync_to_async(self._authorise)(user)
@@ -190,7 +189,7 @@ class StreamConsumer(AsyncConsumer):
             await self._close(CLOSE_FORBIDDEN)
             return
         self.user, self.stream = user, stream
-        self.group = _group_of(stream)
+        self.group = streams.group_of(stream)
         # Subscribe BEFORE reading the log: whatever commits from now on arrives live.
         async with _layer_gate():
             await self.channel_layer.group_add(self.group, self.channel_name)
@@ -206,19 +205,10 @@ class StreamConsumer(AsyncConsumer):
         if after is not None:
             self._begin_replay(after)
 
-    def _authorise(self, user: Any) -> wire.Stream | None:
+    def _authorise(self, user: Any) -> Stream | None:
         """Sync (runs in a thread): which stream this user gets on this path, or None (forbidden)."""
-        if self.kind == wire.OPS:
-            return wire.Stream(wire.OPS) if access.can_watch_ops(user) else None
-        if self.kind == wire.ALERTS:
-            return wire.Stream(wire.ALERTS) if access.can_watch_alerts(user) else None
-        if self.kind == wire.AGENCY:
-            agency_id = access.agency_of(user)
-            return wire.Stream(wire.AGENCY, agency_id) if agency_id is not None else None
-        if self.kind == wire.REPORT:
-            report_id = int(self.scope["url_route"]["kwargs"]["report_id"])
-            return wire.Stream(wire.REPORT, report_id) if access.can_follow_report(user, report_id) else None
-        return None
+        route = self.scope.get("url_route", {}).get("kwargs", {})
+        return self.kind.authorise(access.policy(), user, route)
 
     def _accept_live(self, seq: int, prev: int | None, text: str) -> None:
         if prev is not None and prev > self.position:
@@ -349,10 +339,10 @@ class StreamConsumer(AsyncConsumer):
         await self.send({"type": "websocket.close", "code": code})
 
 
-_heads: dict[wire.Stream, tuple[float, int | None]] = {}
+_heads: dict[Stream, tuple[float, int | None]] = {}
 
 
-def _stream_head(stream: wire.Stream) -> int | None:
+def _stream_head(stream: Stream) -> int | None:
     """The stream's newest seq, cached for a second: a thousand operators' heartbeats share a query."""
     now = time.monotonic()
     cached = _heads.get(stream)
@@ -365,18 +355,6 @@ def _stream_head(stream: wire.Stream) -> int | None:
     return head
 
 
-def _group_of(stream: wire.Stream) -> str:
-    if stream.kind == wire.OPS:
-        return groups.OPS
-    if stream.kind == wire.ALERTS:
-        return groups.ALERTS
-    if stream.kind == wire.AGENCY:
-        assert stream.key is not None
-        return groups.agency(stream.key)
-    assert stream.key is not None
-    return groups.report(stream.key)
-
-
 def _int_or_none(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -385,19 +363,3 @@ def _int_or_none(value: Any) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
-
-
-class OpsConsumer(StreamConsumer):
-    kind = wire.OPS
-
-
-class AgencyConsumer(StreamConsumer):
-    kind = wire.AGENCY
-
-
-class ReportConsumer(StreamConsumer):
-    kind = wire.REPORT
-
-
-class AlertsConsumer(StreamConsumer):
-    kind = wire.ALERTS

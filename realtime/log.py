@@ -14,8 +14,10 @@ advisory lock first: from the event insert to commit, event-writing transactions
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +25,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from realtime import wire
+from realtime import streams, wire
 from realtime.models import EventLog, LogWatermark
 from realtime.publish import publish_event_on_commit
+from realtime.streams import Probe, Stream
 
 ADVISORY_LOCK_KEY = 0x48554553  # "HUES"
 
@@ -66,26 +69,17 @@ def record(
             agency_payload=payloads.get("agency") if agency_id is not None else None,
             citizen_payload=payloads.get("citizen"),
         )
-        prevs = last_in_many(audiences(row), before=row.id)
-    publish_event_on_commit(row, prevs)
+        heard = streams.audiences(row)
+        prevs = last_in_many([stream for stream, _ in heard], before=row.id)
+    publish_event_on_commit(row, heard, prevs)
     return row
 
 
-def audiences(row: wire.EventRow) -> list[wire.Stream]:
-    """Every stream that hears of `row`."""
-    candidates = [wire.Stream(wire.OPS), wire.Stream(wire.ALERTS), wire.Stream(wire.REPORT, row.report_id)]
-    candidates += [wire.Stream(wire.AGENCY, a) for a in {row.agency_id, row.previous_agency_id} if a is not None]
-    return [stream for stream in candidates if wire.render(row, stream) is not None]
-
-
-def last_in(stream: wire.Stream, *, before: int | None = None) -> int | None:
-    """The newest seq of `stream` (below `before`), each part one probe of a (column, id) index."""
-    parts = [stream_filter(stream)]
-    if stream.kind == wire.AGENCY:
-        parts = [Q(agency_id=stream.key, agency_payload__isnull=False), Q(previous_agency_id=stream.key)]
+def last_in(stream: Stream, *, before: int | None = None) -> int | None:
+    """The newest seq of `stream` (below `before`), each of its replay probes one index probe."""
     found = []
-    for part in parts:
-        qs = EventLog.objects.filter(part)
+    for probe in streams.kind_of(stream).replay:
+        qs = EventLog.objects.filter(_probe_q(probe, stream.key))
         if before is not None:
             qs = qs.filter(id__lt=before)
         value = qs.order_by("-id").values_list("id", flat=True).first()
@@ -94,40 +88,28 @@ def last_in(stream: wire.Stream, *, before: int | None = None) -> int | None:
     return max(found) if found else None
 
 
-def _probe_sql(stream: wire.Stream) -> list[tuple[str, list[Any]]]:
-    """The WHERE clauses of `stream` in raw SQL, each one (column, id) index probe (as `last_in`)."""
-    if stream.kind == wire.OPS:
-        return [("ops_payload IS NOT NULL", [])]
-    if stream.kind == wire.ALERTS:
-        return [("alert = %s AND ops_payload IS NOT NULL", [True])]
-    if stream.kind == wire.AGENCY:
-        return [("agency_id = %s AND agency_payload IS NOT NULL", [stream.key]), ("previous_agency_id = %s", [stream.key])]
-    if stream.kind == wire.REPORT:
-        return [("report_id = %s AND citizen_payload IS NOT NULL", [stream.key])]
-    raise ValueError(stream.kind)
-
-
-def last_in_many(streams: list[wire.Stream], *, before: int) -> dict[wire.Stream, int | None]:
+def last_in_many(wanted: list[Stream], *, before: int) -> dict[Stream, int | None]:
     """`last_in` for several streams in one round trip.
 
     This runs inside every change's transaction (and, on PostgreSQL, under the event lock), so it is
     one raw statement of scalar subqueries rather than one ORM query per stream.
     """
-    if not streams:
+    if not wanted:
         return {}
     table = connection.ops.quote_name(EventLog._meta.db_table)
     columns: list[str] = []
     params: list[Any] = []
-    owners: list[wire.Stream] = []
-    for stream in streams:
-        for where, values in _probe_sql(stream):
+    owners: list[Stream] = []
+    for stream in wanted:
+        for probe in streams.kind_of(stream).replay:
+            where, values = _probe_sql(probe, stream.key)
             columns.append(f"(SELECT id FROM {table} WHERE {where} AND id < %s ORDER BY id DESC LIMIT 1)")
             params += [*values, before]
             owners.append(stream)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         values = cursor.fetchone()
-    found: dict[wire.Stream, int | None] = dict.fromkeys(streams)
+    found: dict[Stream, int | None] = dict.fromkeys(wanted)
     for stream, value in zip(owners, values, strict=True):
         if value is not None:
             current = found[stream]
@@ -135,16 +117,36 @@ def last_in_many(streams: list[wire.Stream], *, before: int) -> dict[wire.Stream
     return found
 
 
-def stream_filter(stream: wire.Stream) -> Q:
-    if stream.kind == wire.OPS:
-        return Q(ops_payload__isnull=False)
-    if stream.kind == wire.ALERTS:
-        return Q(alert=True, ops_payload__isnull=False)
-    if stream.kind == wire.AGENCY:
-        return Q(agency_id=stream.key, agency_payload__isnull=False) | Q(previous_agency_id=stream.key)
-    if stream.kind == wire.REPORT:
-        return Q(report_id=stream.key, citizen_payload__isnull=False)
-    raise ValueError(stream.kind)
+def _probe_q(probe: Probe, key: int | None) -> Q:
+    conditions: dict[str, Any] = {}
+    if probe.key_column:
+        conditions[probe.key_column] = key
+    if probe.present:
+        conditions[f"{probe.present}__isnull"] = False
+    if probe.flag:
+        conditions[probe.flag] = True
+    return Q(**conditions)
+
+
+def _probe_sql(probe: Probe, key: int | None) -> tuple[str, list[Any]]:
+    """The same condition as `_probe_q`, as a raw WHERE clause (for `last_in_many`)."""
+    quote = connection.ops.quote_name
+    parts: list[str] = []
+    params: list[Any] = []
+    if probe.key_column:
+        parts.append(f"{quote(probe.key_column)} = %s")
+        params.append(key)
+    if probe.present:
+        parts.append(f"{quote(probe.present)} IS NOT NULL")
+    if probe.flag:
+        parts.append(f"{quote(probe.flag)} = %s")
+        params.append(True)
+    return " AND ".join(parts) or "1 = 1", params
+
+
+def stream_filter(stream: Stream) -> Q:
+    """The rows of the log that belong to `stream` (what a replay reads)."""
+    return reduce(operator.or_, (_probe_q(probe, stream.key) for probe in streams.kind_of(stream).replay))
 
 
 def purged_through() -> int:
@@ -166,7 +168,7 @@ class ResumePlan:
     count: int = 0
 
 
-def plan_resume(stream: wire.Stream, after: int) -> ResumePlan:
+def plan_resume(stream: Stream, after: int) -> ResumePlan:
     """Can `after` be served from the log? If not, the client must reload its state."""
     floor = purged_through()
     current = head()
@@ -181,7 +183,7 @@ def plan_resume(stream: wire.Stream, after: int) -> ResumePlan:
     return ResumePlan(True, "", current, floor, count)
 
 
-def read_after(stream: wire.Stream, after: int, limit: int) -> list[tuple[int, str | None]]:
+def read_after(stream: Stream, after: int, limit: int) -> list[tuple[int, str | None]]:
     """Up to `limit` (seq, text) pairs after `after` for this stream, oldest first.
 
     text is None for a row this stream may not see (it still advances the reader's cursor).
@@ -189,7 +191,7 @@ def read_after(stream: wire.Stream, after: int, limit: int) -> list[tuple[int, s
     rows = EventLog.objects.filter(stream_filter(stream), id__gt=after).order_by("id")[:limit]
     out: list[tuple[int, str | None]] = []
     for row in rows:
-        message = wire.render(row, stream)
+        message = streams.render(row, stream)
         out.append((row.id, wire.dumps(message) if message is not None else None))
     return out
 

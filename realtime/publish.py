@@ -15,38 +15,29 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from realtime import groups, wire
+from realtime import streams, wire
 
 if TYPE_CHECKING:
-    from realtime.wire import EventRow
+    from realtime.streams import EventRow, Message, Stream
 
 logger = logging.getLogger("realtime")
 
 EVENT_MESSAGE = "rt.event"
 
 
-def deliveries(row: EventRow, prevs: dict[wire.Stream, int | None] | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """(group, channel-layer message) for every audience that hears of `row`.
+def deliveries(
+    seq: int, heard: list[tuple[Stream, Message]], prevs: dict[Stream, int | None] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """(group, channel-layer message) for every stream that hears of event `seq`.
 
-    `prev` (the stream's previous seq) rides in the envelope, not in the client's text: consumers use
-    it to notice a message the channel layer dropped.
+    `heard` is `streams.audiences(row)`. `prev` (the stream's previous seq) rides in the envelope,
+    not in the client's text: consumers use it to notice a message the channel layer dropped.
     """
     prevs = prevs or {}
-    targets: list[tuple[str, wire.Stream]] = [(groups.OPS, wire.Stream(wire.OPS))]
-    if row.alert:
-        targets.append((groups.ALERTS, wire.Stream(wire.ALERTS)))
-    for agency_id in {row.agency_id, row.previous_agency_id} - {None}:
-        assert agency_id is not None
-        targets.append((groups.agency(agency_id), wire.Stream(wire.AGENCY, agency_id)))
-    targets.append((groups.report(row.report_id), wire.Stream(wire.REPORT, row.report_id)))
-    out = []
-    for group, stream in targets:
-        message = wire.render(row, stream)
-        if message is not None:
-            out.append(
-                (group, {"type": EVENT_MESSAGE, "seq": row.id, "prev": prevs.get(stream), "text": wire.dumps(message)})
-            )
-    return out
+    return [
+        (streams.group_of(stream), {"type": EVENT_MESSAGE, "seq": seq, "prev": prevs.get(stream), "text": wire.dumps(message)})
+        for stream, message in heard
+    ]
 
 
 async def _send_all(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
@@ -89,6 +80,8 @@ def _send(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
         logger.exception("could not publish")
 
 
-def publish_event_on_commit(row: EventRow, prevs: dict[wire.Stream, int | None] | None = None) -> None:
-    items = tuple(deliveries(row, prevs))
+def publish_event_on_commit(
+    row: EventRow, heard: list[tuple[Stream, Message]], prevs: dict[Stream, int | None] | None = None
+) -> None:
+    items = tuple(deliveries(row.id, heard, prevs))
     transaction.on_commit(lambda: _send(items))

@@ -1,4 +1,4 @@
-"""Websocket URLs (the contract in DESIGN.md) and the websocket side of the ASGI application."""
+"""Websocket URLs (the contract in DESIGN.md): one per stream kind in realtime/streams.py."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path
 
-from realtime import consumers
+from realtime.consumers import StreamConsumer
 from realtime.middleware import OriginCheck
-
-websocket_urlpatterns = [
-    path("ws/ops/", consumers.OpsConsumer.as_asgi()),
-    path("ws/agency/", consumers.AgencyConsumer.as_asgi()),
-    path("ws/reports/<int:report_id>/", consumers.ReportConsumer.as_asgi()),
-    path("ws/alerts/", consumers.AlertsConsumer.as_asgi()),
-]
+from realtime.streams import KINDS
 
 
-def websocket_application() -> Any:
-    return OriginCheck(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+def websocket_urlpatterns(consumer: type[StreamConsumer] = StreamConsumer) -> list[Any]:
+    return [path(kind.route, consumer.as_asgi(kind=kind), name=f"ws-{kind.name}") for kind in KINDS.values()]
+
+
+def websocket_application(consumer: type[StreamConsumer] = StreamConsumer) -> Any:
+    """The websocket side of the ASGI application (`consumer` lets the benchmark add its baseline)."""
+    return OriginCheck(AuthMiddlewareStack(URLRouter(websocket_urlpatterns(consumer))))

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from realtime import access
+from realtime.streams import KINDS
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:
@@ -30,9 +31,9 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 def _page_config(request: HttpRequest, stream: str) -> dict[str, Any]:
     return {
         "stream": stream,
-        "ws": f"/ws/{stream}/",
+        "ws": "/" + KINDS[stream].route,
         "heartbeat": settings.REALTIME_HEARTBEAT_SECONDS,
-        "user": access.describe_user(request.user),
+        "user": access.policy().describe_user(request.user),
     }
 
 
@@ -40,7 +41,7 @@ def _page_config(request: HttpRequest, stream: str) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_redirect(request)
-    if not access.can_watch_ops(request.user):
+    if not access.policy().can_watch_ops(request.user):
         return HttpResponseForbidden("Chỉ dành cho điều hành viên IOC / IOC operators only")
     config = _page_config(request, "ops")
     return render(request, "realtime/dashboard.html", {"config": config})
@@ -50,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def agency_board(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_redirect(request)
-    if access.agency_of(request.user) is None:
+    if access.policy().agency_of(request.user) is None:
         return HttpResponseForbidden("Chỉ dành cho cán bộ đơn vị / agency staff only")
     config = _page_config(request, "agency")
     return render(request, "realtime/agency.html", {"config": config})
@@ -65,7 +66,7 @@ class StaffLoginView(LoginView):
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
             return target
         user = self.request.user
-        if access.agency_of(user) is not None:
+        if access.policy().agency_of(user) is not None:
             return reverse("realtime-agency")
         return reverse("realtime-dashboard")
 

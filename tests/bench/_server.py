@@ -25,7 +25,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_server(extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, dict[str, str]]]:
     with tempfile.TemporaryDirectory() as var:
-        env = {**os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "BENCH_ENDPOINTS": "true", "LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "tests.bench.settings", "LOG_LEVEL": "WARNING"}
         env.update(extra_env or {})
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)

@@ -73,7 +73,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 @contextlib.contextmanager
 def database() -> Iterator[dict[str, str]]:
     with tempfile.TemporaryDirectory() as var:
-        env = {**os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "BENCH_ENDPOINTS": "true",
+        env = {**os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
                "LOG_LEVEL": "WARNING", "REALTIME_HEARTBEAT_SECONDS": "30", "REALTIME_SEND_BUFFER": "2000",
                # every gap must be served by replay here (a "reload" would count as missing)
                "REALTIME_REPLAY_MAX": "1000000"}
@@ -93,7 +93,7 @@ def server(env: dict[str, str], redis_url: str | None) -> Iterator[Server]:
         env["REDIS_URL"] = redis_url
     port = free_port()
     proc = subprocess.Popen(
-        [PY, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+        [PY, "-m", "uvicorn", "tests.bench.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--no-access-log", "--lifespan", "off", "--backlog", "4096"],
         env=env, cwd=ROOT,
     )

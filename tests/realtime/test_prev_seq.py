@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from realtime import log, wire
+from realtime import log
+from realtime.streams import AGENCY, ALERTS, OPS, REPORT, Stream
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +26,13 @@ def test_one_round_trip_gives_the_same_answer_as_one_query_per_stream():
     _record(3, None, citizen=False)
     last = _record(2, 7)
     streams = [
-        wire.Stream(wire.OPS), wire.Stream(wire.ALERTS), wire.Stream(wire.AGENCY, 7), wire.Stream(wire.AGENCY, 8),
-        wire.Stream(wire.AGENCY, 9), wire.Stream(wire.REPORT, 1), wire.Stream(wire.REPORT, 3),
+        Stream(OPS), Stream(ALERTS), Stream(AGENCY, 7), Stream(AGENCY, 8),
+        Stream(AGENCY, 9), Stream(REPORT, 1), Stream(REPORT, 3),
     ]
     # when the previous seq of every stream is asked at once
     many = log.last_in_many(streams, before=last)
     # then it equals the per-stream answers, including "none yet"
     assert many == {stream: log.last_in(stream, before=last) for stream in streams}
-    assert many[wire.Stream(wire.AGENCY, 9)] is None
-    assert many[wire.Stream(wire.REPORT, 3)] is None
-    assert many[wire.Stream(wire.ALERTS)] == last - 3
+    assert many[Stream(AGENCY, 9)] is None
+    assert many[Stream(REPORT, 3)] is None
+    assert many[Stream(ALERTS)] == last - 3
