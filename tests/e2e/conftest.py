@@ -32,7 +32,9 @@ def e2e_server(chromium_path) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread while it
+# is open, and later asyncio tests (tests/realtime) cannot start theirs beside it.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
