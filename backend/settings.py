@@ -140,6 +140,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"hue-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend plus the password-guessing lockout (backend/accounts/lockout.py) on every login path.
+AUTHENTICATION_BACKENDS = ["backend.accounts.lockout.LockoutModelBackend"]
 
 # --- channel layer ------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -174,6 +176,22 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
+
+# --- cache: abuse limits (backend/core/limits.py) ----------------------------------------------
+# In production one Redis shared by every worker, so a limit holds across processes; the embedded
+# default is one process and keeps its counters in memory. Short timeouts: a dead Redis must not hang
+# requests (limits then fail as each one says).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hue",
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -270,10 +288,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PHOTO_MAX_COUNT
 IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
+# Token and session lifetimes (backend/accounts/tokens.py, docs/security.md): staff sign in once a
+# shift; a citizen's app token lives while it is used.
+STAFF_TOKEN_HOURS = env_int("STAFF_TOKEN_HOURS", 12)
+CITIZEN_TOKEN_DAYS = env_int("CITIZEN_TOKEN_DAYS", 90)
+SESSION_COOKIE_AGE = STAFF_TOKEN_HOURS * 3600  # sessions are the staff pages' (dashboard, admin)
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_HOUR = env_int("OTP_MAX_PER_HOUR", 5)
+# Abuse limits (backend/core/limits.py; 0 switches one off). Mobile networks here put many phones
+# behind one address (carrier-grade NAT), so the per-address limits are generous.
+OTP_PER_IP_PER_HOUR = env_int("OTP_PER_IP_PER_HOUR", 30)
+OTP_SMS_PER_HOUR = env_int("OTP_SMS_PER_HOUR", 2000)  # every code the city sends, whoever asks
+LOGIN_FAILURES_PER_USER_IP = env_int("LOGIN_FAILURES_PER_USER_IP", 10)  # per 15 minutes
+LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, from any address
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
+REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
+REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
@@ -308,6 +340,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# How many proxies append to X-Forwarded-For in front of the app (backend/core/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

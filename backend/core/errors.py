@@ -45,12 +45,16 @@ class ApiError(exceptions.APIException):
         code: str,
         status_code: int = status.HTTP_400_BAD_REQUEST,
         fields: dict[str, list[str]] | None = None,
+        *,
+        retry_after: int | None = None,
         **params: object,
     ) -> None:
         self.code = code
         self.status_code = status_code
         self.fields = fields or {}
         self.params = params
+        # DRF's handler turns `wait` into the Retry-After header (seconds).
+        self.wait = retry_after
         super().__init__(detail=message(code, **params), code=code)
 
 
