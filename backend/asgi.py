@@ -9,10 +9,12 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from backend.core.body_limit import AsgiBodyLimit  # noqa: E402
 from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
-router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
+# Oversized bodies are refused before Django spools them to disk (backend/core/body_limit.py).
+router = ProtocolTypeRouter({"http": AsgiBodyLimit(django_asgi_app), "websocket": websocket_application()})
 
 
 async def application(scope, receive, send):  # type: ignore[no-untyped-def]
