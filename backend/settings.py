@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.core.csp.content_security_policy_middleware",
     # Last on purpose: it is the only sync-only middleware, and under ASGI each sync/async boundary
     # is a thread hop. Here there is one hop per request instead of one per middleware layer.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -336,9 +337,20 @@ REALTIME_AUTH_TIMEOUT = env_float("REALTIME_AUTH_TIMEOUT", 10.0)
 REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 200)  # concurrent group_add per worker
 
 # --- security in production ---------------------------------------------------------------------
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Production (neither DEBUG nor the embedded default) is served over TLS, behind the proxy: secure
+# cookies, HSTS and the redirect to HTTPS are on unless switched off, so `manage.py check --deploy`
+# passes with no warning. Behind a TLS-terminating proxy set BEHIND_PROXY=true (it must send
+# X-Forwarded-Proto); a plain-HTTP trial run sets SECURE_SSL_REDIRECT=false and SECURE_COOKIES=false.
+_OVER_TLS = not DEBUG and not env_bool("EMBEDDED_DEFAULT")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _OVER_TLS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _OVER_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]  # the containers' health check speaks plain HTTP inside
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _OVER_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _OVER_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _OVER_TLS)
+# Photos on the staff pages may come from the object storage (backend/core/csp.py).
+CSP_MEDIA_ORIGIN = env_str("CSP_MEDIA_ORIGIN", env_str("S3_ENDPOINT_URL"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 # How many proxies append to X-Forwarded-For in front of the app (backend/core/client_ip.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from backend.core.client_ip import client_ip
-from backend.core.errors import ApiError
+from backend.core.exceptions import RateLimited
 from backend.core.limits import Limit, limit_hit, limit_refund, limit_reset
 
 LOCKED_ATTRIBUTE = "login_locked_for"
@@ -53,9 +53,9 @@ class LockoutModelBackend(ModelBackend):
         try:
             for limit, kind in login_limits():
                 limit_hit(limit, _ident(kind, username, ip))
-        except ApiError as exc:
+        except RateLimited as exc:
             if request is not None:
-                setattr(request, LOCKED_ATTRIBUTE, exc.wait)
+                setattr(request, LOCKED_ATTRIBUTE, exc.retry_after)
             # PermissionDenied stops authenticate() from trying any other backend.
             raise PermissionDenied from exc
         user = super().authenticate(request, username=username, password=password, **kwargs)

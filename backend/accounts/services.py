@@ -21,6 +21,7 @@ from backend.accounts.sms import get_sms_sender
 from backend.accounts.tokens import token_issue
 from backend.core.db_locks import serialize_on
 from backend.core.errors import ApiError
+from backend.core.exceptions import Forbidden, InvalidInput, RateLimited
 from backend.core.limits import Limit, limit_hit
 
 
@@ -60,7 +61,7 @@ def otp_request(*, phone: str, client_ip: str = "") -> OtpChallenge:
     limit_hit(otp_ip_limit(), client_ip)
     phone = _phone_or_error(phone)
     if not is_sms_mobile(phone):
-        raise ApiError("phone_not_mobile", fields={"phone": ["phone_not_mobile"]})
+        raise InvalidInput("phone_not_mobile", fields={"phone": ["phone_not_mobile"]})
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         serialize_on(f"otp:{phone}")
@@ -73,10 +74,10 @@ def otp_request(*, phone: str, client_ip: str = "") -> OtpChallenge:
         if recent:
             wait = settings.OTP_RESEND_SECONDS - int((now - recent[-1]).total_seconds())
             if wait > 0:
-                raise ApiError("otp_resend_too_soon", status.HTTP_429_TOO_MANY_REQUESTS, retry_after=wait, seconds=wait)
+                raise RateLimited("otp_resend_too_soon", retry_after=wait, seconds=wait)
         if len(recent) >= settings.OTP_MAX_PER_HOUR:
             wait = max(1, int((recent[-settings.OTP_MAX_PER_HOUR] + timedelta(hours=1) - now).total_seconds()) + 1)
-            raise ApiError("otp_rate_limited", status.HTTP_429_TOO_MANY_REQUESTS, retry_after=wait)
+            raise RateLimited("otp_rate_limited", retry_after=wait)
         # A phone held by staff (or a deactivated account) gets the same answer and the same limits,
         # so the API does not tell who is staff, but no code is sent: the stored hash is of a code
         # nobody knows, and verify refuses the account anyway.
@@ -123,7 +124,7 @@ def otp_verify(*, phone: str, code: str, device: str = "") -> tuple[User, str]:
         # Raised outside the atomic block so the attempt counter is committed.
         raise wrong
     if not _otp_holder_may_log_in(phone):
-        raise ApiError("otp_citizens_only", status.HTTP_403_FORBIDDEN)
+        raise Forbidden("otp_citizens_only")
     user, _ = User.objects.get_or_create(
         phone=phone, defaults={"username": f"citizen:{phone}", "role": Role.CITIZEN}
     )
@@ -135,7 +136,7 @@ def staff_login(*, request: HttpRequest | None, username: str, password: str, de
     user = authenticate(request, username=username, password=password)
     locked_for = login_locked_for(request)
     if locked_for:
-        raise ApiError("login_locked", status.HTTP_429_TOO_MANY_REQUESTS, retry_after=locked_for, seconds=locked_for)
+        raise RateLimited("login_locked", retry_after=locked_for, seconds=locked_for)
     if user is None or not isinstance(user, User) or user.role == Role.CITIZEN:
         raise ApiError("invalid_credentials", status.HTTP_400_BAD_REQUEST)
     return user, token_issue(user=user, device=device)

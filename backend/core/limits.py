@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework import status
 
-from backend.core.errors import ApiError
+from backend.core.exceptions import RateLimited, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +35,6 @@ class Limit:
     seconds: int
     fail_open: bool = True
     code: str = "rate_limited"  # the error code a refused request answers with
-
-
-class LimitUnavailable(ApiError):
-    """The cache holding a fail-closed limit is unreachable: refuse for now, the client retries."""
-
-    def __init__(self) -> None:
-        super().__init__("temporarily_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE, retry_after=30)
 
 
 def _key(limit: Limit, ident: str, window: int) -> str:
@@ -59,12 +51,12 @@ def _window(limit: Limit, now: float) -> tuple[int, int]:
 def _cache_error(limit: Limit, exc: Exception) -> None:
     if not limit.fail_open:
         logger.error("limit %s: cache unreachable (%s); refusing", limit.name, type(exc).__name__)
-        raise LimitUnavailable() from exc
+        raise Unavailable(retry_after=30) from exc
     logger.warning("limit %s: cache unreachable (%s); allowing", limit.name, type(exc).__name__)
 
 
 def limit_hit(limit: Limit, ident: str, *, now: float | None = None) -> int:
-    """Count one use of `limit` by `ident`; past its count raise 429 with Retry-After.
+    """Count one use of `limit` by `ident`; past its count raise RateLimited (429 with Retry-After).
 
     Returns how many uses this window holds, this one included.
     """
@@ -83,7 +75,7 @@ def limit_hit(limit: Limit, ident: str, *, now: float | None = None) -> int:
         _cache_error(limit, exc)
         return 0
     if used > limit.count:
-        raise ApiError(limit.code, status.HTTP_429_TOO_MANY_REQUESTS, retry_after=retry_after, seconds=retry_after)
+        raise RateLimited(limit.code, retry_after=retry_after, seconds=retry_after)
     return int(used)
 
 

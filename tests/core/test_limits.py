@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core.cache import cache
 
-from backend.core.errors import ApiError
+from backend.core.exceptions import RateLimited, Unavailable
 from backend.core.limits import Limit, limit_hit, limit_refund, limit_reset
 
 LIMIT = Limit("test_limit", 3, 60)
@@ -19,11 +19,11 @@ def test_counts_up_to_the_limit_then_refuses_with_the_seconds_left_in_the_window
     now = 1_800_000_000 + 15.2  # 1_800_000_000 is a multiple of 60
     # when it is hit four times
     used = [limit_hit(LIMIT, "a", now=now) for _ in range(3)]
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(RateLimited) as refused:
         limit_hit(LIMIT, "a", now=now)
-    # then three pass and the fourth is a 429 that may retry when the window ends, 45 s later
+    # then three pass and the fourth is refused until the window ends, 45 s later
     assert used == [1, 2, 3]
-    assert (refused.value.status_code, refused.value.code, refused.value.wait) == (429, "rate_limited", 45)
+    assert (refused.value.code, refused.value.retry_after, refused.value.params) == ("rate_limited", 45, {"seconds": 45})
 
 
 def test_identities_and_windows_are_counted_apart():
@@ -78,7 +78,7 @@ def test_parallel_hits_pass_exactly_the_limit():
         try:
             limit_hit(limit, "same")
             passed.append(1)
-        except ApiError:
+        except RateLimited:
             refused.append(1)
 
     threads = [threading.Thread(target=hit) for _ in range(40)]
@@ -98,15 +98,15 @@ class _DownCache:
         return fail
 
 
-def test_when_the_cache_is_down_an_open_limit_allows_and_a_closed_one_refuses_with_503(monkeypatch):
+def test_when_the_cache_is_down_an_open_limit_allows_and_a_closed_one_refuses(monkeypatch):
     import backend.core.limits as limits
 
     monkeypatch.setattr(limits, "cache", _DownCache())
     assert limit_hit(Limit("open", 1, 60), "a") == 0
     assert limit_hit(Limit("open", 1, 60), "a") == 0
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Unavailable) as refused:
         limit_hit(Limit("closed", 1, 60, fail_open=False), "a")
-    assert (refused.value.status_code, refused.value.code, refused.value.wait) == (503, "temporarily_unavailable", 30)
+    assert (refused.value.code, refused.value.retry_after) == ("temporarily_unavailable", 30)
 
 
 def test_limits_use_the_shared_redis_cache_when_redis_is_configured(settings):
