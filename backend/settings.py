@@ -308,6 +308,12 @@ LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over 
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
+# The log sender writes each login code beside its phone number: a development tool only.
+if SMS_SENDER == "backend.accounts.sms.LogSmsSender" and not DEBUG and not env_bool("EMBEDDED_DEFAULT"):
+    raise ImproperlyConfigured(
+        "SMS_SENDER: production needs an SMS gateway; backend.accounts.sms.LogSmsSender writes login codes "
+        "and phone numbers to the log (allowed only in the embedded default or with DJANGO_DEBUG=true)."
+    )
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
@@ -360,7 +366,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No query secrets or full client addresses in any record (backend/core/log_redaction.py).
+    "filters": {"redact": {"()": "backend.core.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

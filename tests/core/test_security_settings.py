@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _production_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"EMBEDDED_DEFAULT", "DJANGO_DEBUG"}}
-    env.update(ENV_FILE="", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **extra)
+    env.update(
+        ENV_FILE="", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), SMS_SENDER="backend.accounts.sms.MemorySmsSender",
+    )
+    env.update(extra)
     return env
 
 
@@ -98,3 +101,13 @@ def test_photos_from_object_storage_are_allowed(settings):
 
     settings.CSP_MEDIA_ORIGIN = "https://hue-media.s3.ap-southeast-1.amazonaws.com/some/prefix"
     assert "img-src 'self' data: blob: https://hue-media.s3.ap-southeast-1.amazonaws.com;" in build_policy()
+
+
+def test_production_refuses_the_sms_sender_that_logs_codes():
+    # The log sender writes "SMS to +84905…: Ma xac thuc … 123456" into the server log.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT,
+        env=_production_env(SMS_SENDER="backend.accounts.sms.LogSmsSender"), capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "SMS_SENDER: production needs an SMS gateway" in result.stderr
