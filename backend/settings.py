@@ -282,6 +282,11 @@ SPECTACULAR_SETTINGS = {
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# Decoding is bounded (backend/core/decode_slots.py): at once per process, per user, and how long a
+# request waits for a free slot before answering 503.
+PHOTO_DECODES_PER_PROCESS = env_int("PHOTO_DECODES_PER_PROCESS", 2)
+PHOTO_DECODES_PER_USER = env_int("PHOTO_DECODES_PER_USER", 1)
+PHOTO_DECODE_WAIT_SECONDS = env_float("PHOTO_DECODE_WAIT_SECONDS", 20.0)
 # The one upload cap, derived from the photo limits: every photo at its largest plus 1 MB for the text
 # fields and multipart framing. Larger bodies are refused (413) before parsing.
 UPLOAD_MAX_BODY_BYTES = PHOTO_MAX_COUNT * PHOTO_MAX_BYTES + 1024 * 1024

@@ -94,6 +94,10 @@ MESSAGES: dict[str, Message] = {
         "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau {seconds} giây.",
         "Too many failed logins, please try again in {seconds} seconds.",
     ),
+    "photo_decoding_busy": Message(
+        "Máy chủ đang xử lý nhiều ảnh, vui lòng gửi lại sau {seconds} giây.",
+        "The server is busy processing photos, please send again in {seconds} seconds.",
+    ),
     "temporarily_unavailable": Message(
         "Dịch vụ tạm thời gián đoạn, vui lòng thử lại sau.", "Temporarily unavailable, please try again later."
     ),
