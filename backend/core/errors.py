@@ -73,7 +73,8 @@ def api_error_from(exc: DomainError) -> ApiError:
     error = ApiError(exc.code, http_status_of(exc), fields=fields, **params)
     retry_after = getattr(exc, "retry_after", None)  # RateLimited, Unavailable
     if retry_after is not None:
-        error.wait = retry_after  # type: ignore[attr-defined]  (DRF sends it as Retry-After)
+        # DRF's handler sends `wait` as the Retry-After header.
+        error.wait = retry_after  # type: ignore[attr-defined]
     return error
 
 
