@@ -9,10 +9,14 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from backend.core.body_limit import AsgiBodyLimit  # noqa: E402
+from backend.core.log_redaction import install_on_server_loggers  # noqa: E402
 from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
-router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
+install_on_server_loggers()  # no api_key, ?token= or full client address in the access log
+# Oversized bodies are refused before Django spools them to disk (backend/core/body_limit.py).
+router = ProtocolTypeRouter({"http": AsgiBodyLimit(django_asgi_app), "websocket": websocket_application()})
 
 
 async def application(scope, receive, send):  # type: ignore[no-untyped-def]

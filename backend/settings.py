@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.core.csp.content_security_policy_middleware",
     # Last on purpose: it is the only sync-only middleware, and under ASGI each sync/async boundary
     # is a thread hop. Here there is one hop per request instead of one per middleware layer.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"hue-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend plus the password-guessing lockout (backend/accounts/lockout.py) on every login path.
+AUTHENTICATION_BACKENDS = ["backend.accounts.lockout.LockoutModelBackend"]
 
 # --- channel layer ------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -174,6 +177,22 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
+
+# --- cache: abuse limits (backend/core/limits.py) ----------------------------------------------
+# In production one Redis shared by every worker, so a limit holds across processes; the embedded
+# default is one process and keeps its counters in memory. Short timeouts: a dead Redis must not hang
+# requests (limits then fail as each one says).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hue",
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -263,6 +282,11 @@ SPECTACULAR_SETTINGS = {
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# Decoding is bounded (backend/core/decode_slots.py): at once per process, per user, and how long a
+# request waits for a free slot before answering 503.
+PHOTO_DECODES_PER_PROCESS = env_int("PHOTO_DECODES_PER_PROCESS", 2)
+PHOTO_DECODES_PER_USER = env_int("PHOTO_DECODES_PER_USER", 1)
+PHOTO_DECODE_WAIT_SECONDS = env_float("PHOTO_DECODE_WAIT_SECONDS", 20.0)
 # The one upload cap, derived from the photo limits: every photo at its largest plus 1 MB for the text
 # fields and multipart framing. Larger bodies are refused (413) before parsing.
 UPLOAD_MAX_BODY_BYTES = PHOTO_MAX_COUNT * PHOTO_MAX_BYTES + 1024 * 1024
@@ -270,11 +294,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PHOTO_MAX_COUNT
 IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
+# Token and session lifetimes (backend/accounts/tokens.py, docs/security.md): staff sign in once a
+# shift; a citizen's app token lives while it is used.
+STAFF_TOKEN_HOURS = env_int("STAFF_TOKEN_HOURS", 12)
+CITIZEN_TOKEN_DAYS = env_int("CITIZEN_TOKEN_DAYS", 90)
+SESSION_COOKIE_AGE = STAFF_TOKEN_HOURS * 3600  # sessions are the staff pages' (dashboard, admin)
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_HOUR = env_int("OTP_MAX_PER_HOUR", 5)
+# Abuse limits (backend/core/limits.py; 0 switches one off). Mobile networks here put many phones
+# behind one address (carrier-grade NAT), so the per-address limits are generous.
+OTP_PER_IP_PER_HOUR = env_int("OTP_PER_IP_PER_HOUR", 30)
+OTP_SMS_PER_HOUR = env_int("OTP_SMS_PER_HOUR", 2000)  # every code the city sends, whoever asks
+LOGIN_FAILURES_PER_USER_IP = env_int("LOGIN_FAILURES_PER_USER_IP", 10)  # per 15 minutes
+LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, from any address
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
+REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
+REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
+# The log sender writes each login code beside its phone number: a development tool only.
+if SMS_SENDER == "backend.accounts.sms.LogSmsSender" and not DEBUG and not env_bool("EMBEDDED_DEFAULT"):
+    raise ImproperlyConfigured(
+        "SMS_SENDER: production needs an SMS gateway; backend.accounts.sms.LogSmsSender writes login codes "
+        "and phone numbers to the log (allowed only in the embedded default or with DJANGO_DEBUG=true)."
+    )
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
@@ -304,17 +348,32 @@ REALTIME_AUTH_TIMEOUT = env_float("REALTIME_AUTH_TIMEOUT", 10.0)
 REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 200)  # concurrent group_add per worker
 
 # --- security in production ---------------------------------------------------------------------
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Production (neither DEBUG nor the embedded default) is served over TLS, behind the proxy: secure
+# cookies, HSTS and the redirect to HTTPS are on unless switched off, so `manage.py check --deploy`
+# passes with no warning. Behind a TLS-terminating proxy set BEHIND_PROXY=true (it must send
+# X-Forwarded-Proto); a plain-HTTP trial run sets SECURE_SSL_REDIRECT=false and SECURE_COOKIES=false.
+_OVER_TLS = not DEBUG and not env_bool("EMBEDDED_DEFAULT")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _OVER_TLS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _OVER_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]  # the containers' health check speaks plain HTTP inside
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _OVER_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _OVER_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _OVER_TLS)
+# Photos on the staff pages may come from the object storage (backend/core/csp.py).
+CSP_MEDIA_ORIGIN = env_str("CSP_MEDIA_ORIGIN", env_str("S3_ENDPOINT_URL"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# How many proxies append to X-Forwarded-For in front of the app (backend/core/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No query secrets or full client addresses in any record (backend/core/log_redaction.py).
+    "filters": {"redact": {"()": "backend.core.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -29,6 +29,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_limits(settings):
+    # Abuse-limit counters live in the cache (Redis when REDIS_URL is set): a key prefix of its own
+    # gives every test empty counters without flushing a database others may be using.
+    import uuid
+
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
 def _memory_sms(settings):
     from backend.accounts.sms import MemorySmsSender
 

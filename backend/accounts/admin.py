@@ -17,6 +17,6 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(DeviceToken)
 class DeviceTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "device", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    list_display = ["prefix", "user", "device", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "sliding"]
     search_fields = ["prefix", "user__username", "user__phone"]

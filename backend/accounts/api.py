@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from backend.accounts import services
 from backend.accounts.tokens import token_revoke
+from backend.core.client_ip import client_ip
 
 
 class TokenOutput(serializers.Serializer):
@@ -42,7 +43,7 @@ class OtpRequestApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        challenge = services.otp_request(phone=data.validated_data["phone"])
+        challenge = services.otp_request(phone=data.validated_data["phone"], client_ip=client_ip(request))
         expires_in = int((challenge.expires_at - challenge.created_at).total_seconds())
         return Response({"phone": challenge.phone, "expires_in": expires_in}, status=status.HTTP_202_ACCEPTED)
 
@@ -79,7 +80,7 @@ class StaffLoginApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, key = services.staff_login(**data.validated_data)
+        user, key = services.staff_login(request=request._request, **data.validated_data)
         return _token_response(user, key)
 
 

@@ -59,6 +59,10 @@ class DeviceToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends (backend/accounts/tokens.py says how long each kind lives); a sliding one is
+    # pushed forward by its use, the others end at this instant whatever happens.
+    expires_at = models.DateTimeField("hết hạn / expires at")
+    sliding = models.BooleanField("gia hạn khi dùng / extended by use", default=False)
 
     class Meta:
         verbose_name = "mã truy cập / device token"

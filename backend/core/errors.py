@@ -22,6 +22,7 @@ from backend.core.exceptions import (
     InvalidInput,
     NotFound,
     RateLimited,
+    Unavailable,
     Unprocessable,
 )
 from backend.core.messages import Message, message, transition_params
@@ -34,6 +35,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     Conflict: status.HTTP_409_CONFLICT,
     Unprocessable: status.HTTP_422_UNPROCESSABLE_ENTITY,
     RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
+    Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 
@@ -69,8 +71,10 @@ def api_error_from(exc: DomainError) -> ApiError:
         for name, texts in exc.fields.items()
     }
     error = ApiError(exc.code, http_status_of(exc), fields=fields, **params)
-    if isinstance(exc, RateLimited) and exc.retry_after is not None:
-        error.wait = exc.retry_after  # type: ignore[attr-defined]
+    retry_after = getattr(exc, "retry_after", None)  # RateLimited, Unavailable
+    if retry_after is not None:
+        # DRF's handler sends `wait` as the Retry-After header.
+        error.wait = retry_after  # type: ignore[attr-defined]
     return error
 
 

@@ -60,3 +60,11 @@ class RateLimited(DomainError):
     def __init__(self, code: str, *, retry_after: int | None = None, **params: object) -> None:
         super().__init__(code, **params)  # type: ignore[arg-type]
         self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """Something this needs is down for now (the cache holding a fail-closed limit); retry later."""
+
+    def __init__(self, code: str = "temporarily_unavailable", *, retry_after: int | None = None, **params: object) -> None:
+        super().__init__(code, **params)  # type: ignore[arg-type]
+        self.retry_after = retry_after

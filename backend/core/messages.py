@@ -74,6 +74,33 @@ MESSAGES: dict[str, Message] = {
         "Too many codes were sent to this number, try again later.",
     ),
     "invalid_phone": Message("Số điện thoại không hợp lệ.", "Invalid phone number."),
+    "phone_not_mobile": Message(
+        "Chỉ gửi mã tới số di động thông thường (không nhận số dịch vụ, số vệ tinh, số cố định).",
+        "Codes are sent to ordinary mobile numbers only (not premium, satellite or landline numbers).",
+    ),
+    "otp_citizens_only": Message(
+        "Tài khoản cán bộ đăng nhập bằng mật khẩu, không dùng mã OTP.",
+        "Staff accounts log in with their password, not with a one-time code.",
+    ),
+    "sms_budget_exhausted": Message(
+        "Hệ thống đang gửi quá nhiều tin nhắn, vui lòng thử lại sau {seconds} giây.",
+        "Too many codes are being sent right now, please try again in {seconds} seconds.",
+    ),
+    "rate_limited": Message(
+        "Quá nhiều yêu cầu, vui lòng thử lại sau {seconds} giây.",
+        "Too many requests, please try again in {seconds} seconds.",
+    ),
+    "login_locked": Message(
+        "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau {seconds} giây.",
+        "Too many failed logins, please try again in {seconds} seconds.",
+    ),
+    "photo_decoding_busy": Message(
+        "Máy chủ đang xử lý nhiều ảnh, vui lòng gửi lại sau {seconds} giây.",
+        "The server is busy processing photos, please send again in {seconds} seconds.",
+    ),
+    "temporarily_unavailable": Message(
+        "Dịch vụ tạm thời gián đoạn, vui lòng thử lại sau.", "Temporarily unavailable, please try again later."
+    ),
     "invalid_credentials": Message("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
     "unknown_category": Message("Lĩnh vực không tồn tại: {value}.", "Unknown category: {value}."),
     "server_error": Message("Lỗi máy chủ, vui lòng thử lại.", "Server error, please try again."),

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.decode_slots import photo_decode_slot
 from backend.core.exceptions import InvalidInput, Unprocessable
 from backend.core.messages import Message
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
@@ -77,13 +78,15 @@ def read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
     return [f.read(settings.PHOTO_MAX_BYTES + 1) for f in files]
 
 
-def process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedPhoto]:
+def process_photos(raw_photos: Sequence[bytes], *, user_id: int | None = None) -> list[ProcessedPhoto]:
+    """Each photo decoded inside a slot (backend/core/decode_slots.py): bounded per process and per user."""
     processed = []
     for index, raw in enumerate(raw_photos):
         try:
-            processed.append(
-                process_photo(raw, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
-            )
+            with photo_decode_slot(user_id):
+                processed.append(
+                    process_photo(raw, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS)
+                )
         except PhotoRejected as exc:
             # Both wordings travel with the refusal; the API layer picks the asker's language.
             text = Message(f"[{index}] {exc.message_for('vi')}", f"[{index}] {exc.message_for('en')}")
@@ -182,7 +185,7 @@ def report_submit(
             return SubmitOutcome(existing, created=False)
 
     # CPU-heavy work happens before the transaction opens, so the write lock is held for milliseconds.
-    processed = process_photos(raw_photos)
+    processed = process_photos(raw_photos, user_id=user.pk)
     decision = decide_intake(
         description=data.description,
         latitude=data.latitude,

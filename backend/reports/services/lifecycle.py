@@ -303,7 +303,7 @@ def ticket_resolve(
         raise _not_found()
     if not is_legal("resolve", current):
         raise _illegal("resolve", current)
-    processed = process_photos(raw)
+    processed = process_photos(raw, user_id=actor.pk)
     stored: list[StoredPhoto] = []
     try:
         for photo in processed:
