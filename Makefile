@@ -20,7 +20,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Local settings for this checkout (EMBEDDED_DEFAULT + a random secret key), read by settings.py, so
+# the README's commands pasted after `make run` work without exporting anything. Kept once written.
+.env.local: | $(BIN)/python
+	$(BIN)/python -m backend.core.local_env .env.local
+
+run: $(STAMP) .env.local
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	@# Ward polygons for routing and the dashboard map, where the city's data is at hand.

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `make run` writes .env.local (git-ignored, see backend/core/local_env.py) so that commands pasted after
+# it run with the same settings. Variables already in the environment win; ENV_FILE="" reads no file.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env.local"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 

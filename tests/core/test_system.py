@@ -87,6 +87,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in {"EMBEDDED_DEFAULT", "DJANGO_SECRET_KEY", "DJANGO_DEBUG"}}
+    env["ENV_FILE"] = ""  # no local env file of a developer's checkout, as on a server
     result = subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='backend.settings'; django.setup()"],
         env=env, capture_output=True, text=True,
