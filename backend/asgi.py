@@ -5,14 +5,18 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from backend.core.metrics import count_websockets  # noqa: E402
+from backend.core.model_watch import watch  # noqa: E402
 from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
-router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
+watch(settings.TRIAGE_MODEL_CHECK_SECONDS)  # servers only: a promoted model reaches every process
+router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": count_websockets(websocket_application())})
 
 
 async def application(scope, receive, send):  # type: ignore[no-untyped-def]

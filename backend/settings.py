@@ -16,6 +16,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from backend.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # `make run` writes .env.local (git-ignored, see backend/core/local_env.py) so that commands pasted after
 # it run with the same settings. Variables already in the environment win; ENV_FILE="" reads no file.
@@ -66,10 +68,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# Production is anything that is neither DEBUG nor the embedded default (`make run`, tests): there the
+# development conveniences below (the published key, codes in the log) refuse to start.
+PRODUCTION = not DEBUG and not env_bool("EMBEDDED_DEFAULT")
 _INSECURE_KEY = "django-insecure-embedded-default-key-change-me-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_KEY)
 # Production (DEBUG off) must not run on the published development key.
-if not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32) and not env_bool("EMBEDDED_DEFAULT"):
+if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random value of at least 32 characters in production "
         "(or run the embedded default with EMBEDDED_DEFAULT=true / DJANGO_DEBUG=true)."
@@ -98,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.core.request_id.request_id_middleware",  # first: every later log line carries the id
+    "backend.core.metrics.metrics_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,6 +140,17 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    # psycopg's connection pool (Django >= 5.1) instead of persistent connections: under ASGI every
+    # request runs in a thread of its own, so CONN_MAX_AGE opened a new session per request (175
+    # requests opened 182 PostgreSQL sessions). A connection goes back to the pool when the request
+    # ends. DB_POOL_MAX is per process: workers x DB_POOL_MAX must stay below max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by the pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 20),
+        "timeout": env_float("DB_POOL_TIMEOUT", 10.0),  # waiting longer for a connection is an error
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions + a busy timeout: concurrent writers queue instead of failing
     # with "database is locked" (DESIGN.md, Profiles).
@@ -171,6 +189,15 @@ if REDIS_URL:
             },
         }
     }
+    # One cache for every server (throttles, anything cached across processes); the channel layer's
+    # keys live beside it under their own prefix.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "hue",
+        }
+    }
 else:
     # The default capacity (100 messages per socket) drops live events in a burst; realtime repairs
     # such gaps from the event log, but a larger buffer avoids the repair work.
@@ -180,10 +207,15 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
+# Where phones and browsers fetch photos. With object storage this is the public address the proxy
+# serves the bucket under (e.g. https://phananh.hue.gov.vn/media/): never the storage's internal
+# endpoint, which only the app servers reach.
+MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL")
+MEDIA_URL = MEDIA_PUBLIC_URL or env_str("MEDIA_URL", "/media/")
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
 # WhiteNoise serves from finders in the embedded default; an existing root keeps it from warning.
@@ -200,7 +232,11 @@ if AWS_STORAGE_BUCKET_NAME:
                 "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
                 "region_name": env_str("S3_REGION") or None,
                 "default_acl": None,
-                "querystring_auth": env_bool("S3_SIGNED_URLS", True),
+                # Behind MEDIA_PUBLIC_URL a photo's URL is its unguessable name (128 random bits, as
+                # for local media); otherwise signed URLs of the endpoint.
+                "querystring_auth": env_bool("S3_SIGNED_URLS", not MEDIA_PUBLIC_URL),
+                "custom_domain": MEDIA_PUBLIC_URL.split("://", 1)[-1].rstrip("/") or None,
+                "url_protocol": (MEDIA_PUBLIC_URL.split("://", 1)[0] + ":") if MEDIA_PUBLIC_URL else "https:",
                 "file_overwrite": False,
             },
         },
@@ -277,11 +313,26 @@ OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_HOUR = env_int("OTP_MAX_PER_HOUR", 5)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "HUE-S")
+SMS_HTTP_TIMEOUT = env_float("SMS_HTTP_TIMEOUT", 10.0)
+if PRODUCTION and SMS_SENDER != "backend.accounts.sms.HttpSmsSender" and not env_bool("SMS_CUSTOM_SENDER"):
+    raise ImproperlyConfigured(
+        f"SMS_SENDER={SMS_SENDER} does not deliver one-time codes to phones: production needs "
+        "SMS_SENDER=backend.accounts.sms.HttpSmsSender with SMS_HTTP_URL and SMS_HTTP_TOKEN "
+        "(or SMS_CUSTOM_SENDER=true for a sender class of your own)."
+    )
+if PRODUCTION and SMS_SENDER == "backend.accounts.sms.HttpSmsSender" and not (SMS_HTTP_URL and SMS_HTTP_TOKEN):
+    raise ImproperlyConfigured("HttpSmsSender needs SMS_HTTP_URL and SMS_HTTP_TOKEN")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
+# How often each server process checks which triage model is active (backend/core/model_watch.py):
+# a promoted model is in use everywhere within this many seconds (0: never re-check).
+TRIAGE_MODEL_CHECK_SECONDS = env_float("TRIAGE_MODEL_CHECK_SECONDS", 10.0)
 # Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
 # itself, what counts as a duplicate candidate, and how often the periodic jobs run.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
@@ -311,11 +362,6 @@ if not DEBUG:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics: this bearer token, or loopback clients only when unset
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json: one object per line with request_id (backend/core/logs.py)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))

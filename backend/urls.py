@@ -5,13 +5,15 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.accounts import api as accounts_api
-from backend.core import health, reference_api
+from backend.core import health, metrics, reference_api
 from backend.core.errors import json_error_view
 from backend.reports import api as reports_api
 from backend.reports import public_api, triage_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
+    path("health/live/", health.LivenessApi.as_view(), name="health-live"),
+    path("health/ready/", health.ReadinessApi.as_view(), name="health-ready"),
     path("auth/otp/request/", accounts_api.OtpRequestApi.as_view(), name="otp-request"),
     path("auth/otp/verify/", accounts_api.OtpVerifyApi.as_view(), name="otp-verify"),
     path("auth/login/", accounts_api.StaffLoginApi.as_view(), name="staff-login"),
@@ -30,6 +32,7 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.lifecycle_urls")),
     path("open311/v2/", include("backend.open311.urls")),

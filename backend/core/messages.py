@@ -60,6 +60,10 @@ MESSAGES: dict[str, Message] = {
         "Đã gửi quá nhiều mã cho số này, vui lòng thử lại sau.",
         "Too many codes were sent to this number, try again later.",
     ),
+    "sms_unavailable": Message(
+        "Chưa gửi được tin nhắn mã xác thực, vui lòng thử lại sau ít phút.",
+        "The code could not be sent by SMS right now, please try again in a few minutes.",
+    ),
     "invalid_phone": Message("Số điện thoại không hợp lệ.", "Invalid phone number."),
     "invalid_credentials": Message("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
     "unknown_category": Message("Lĩnh vực không tồn tại: {value}.", "Unknown category: {value}."),

@@ -5,14 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-def test_health_reports_database_and_channel_layer(client, db):
-    body = client.get("/api/v1/health/").json()
-    assert body["status"] == "ok"
-    assert body["database"] == "ok"
-    assert body["channel_layer"] == "ok"
-    assert "model_version" in body
-
-
 def test_schema_documents_the_contract_paths(client, db):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
