@@ -89,7 +89,7 @@ def engines() -> dict[str, str]:
     layer = str(layers["default"]["BACKEND"])
     caches: dict[str, dict[str, Any]] = settings.CACHES
     cache_backend = str(caches["default"]["BACKEND"])
-    storages: dict[str, dict[str, Any]] = settings.STORAGES
+    storages: dict[str, Any] = settings.STORAGES
     storage = str(storages["default"]["BACKEND"])
     return {
         "database": connection.vendor,
