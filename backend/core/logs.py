@@ -37,7 +37,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             "gunicorn.access": {"level": "WARNING"},
             # uvicorn / gunicorn install their own handlers; route their lines through ours.
             "uvicorn": {"handlers": ["console"], "propagate": False},
-            "uvicorn.error": {"handlers": ["console"], "propagate": False, "level": "INFO"},
-            "gunicorn.error": {"handlers": ["console"], "propagate": False, "level": "INFO"},
+            "uvicorn.error": {"handlers": ["console"], "propagate": False},
+            "gunicorn.error": {"handlers": ["console"], "propagate": False},
         },
     }
