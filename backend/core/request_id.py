@@ -33,6 +33,11 @@ def current_request_id() -> str:
     return REQUEST_ID.get()
 
 
+# The id is set and deliberately not reset: Django logs a 4xx/5xx response ("Not Found: /x") after the
+# middleware chain has returned, and that line must carry it too. Under ASGI each request is a task
+# with its own context, so nothing leaks; a WSGI thread's next request sets its own id first.
+
+
 def _request_id_for(request: HttpRequest) -> str:
     incoming = request.headers.get(HEADER, "")
     return incoming if _ACCEPTED.match(incoming) else uuid.uuid4().hex
@@ -69,27 +74,21 @@ def request_id_middleware(get_response: Callable[[HttpRequest], Any]) -> Callabl
 
         async def async_middleware(request: HttpRequest) -> HttpResponse:
             started = time.perf_counter()
-            token = REQUEST_ID.set(_request_id_for(request))
-            try:
-                response = await async_get_response(request)
-                response[HEADER] = REQUEST_ID.get()
-                _log_access(request, response, started)
-                return response
-            finally:
-                REQUEST_ID.reset(token)
+            REQUEST_ID.set(_request_id_for(request))
+            response = await async_get_response(request)
+            response[HEADER] = REQUEST_ID.get()
+            _log_access(request, response, started)
+            return response
 
         return async_middleware
 
     def middleware(request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        token = REQUEST_ID.set(_request_id_for(request))
-        try:
-            response: HttpResponse = get_response(request)
-            response[HEADER] = REQUEST_ID.get()
-            _log_access(request, response, started)
-            return response
-        finally:
-            REQUEST_ID.reset(token)
+        REQUEST_ID.set(_request_id_for(request))
+        response: HttpResponse = get_response(request)
+        response[HEADER] = REQUEST_ID.get()
+        _log_access(request, response, started)
+        return response
 
     return middleware
 

@@ -109,6 +109,7 @@ c = Client()
 c.get("/api/v1/health/", HTTP_X_REQUEST_ID="trace-health-0001")
 c.post("/api/v1/auth/otp/request/", {"phone": "0905123456"}, content_type="application/json",
        HTTP_X_REQUEST_ID="trace-otp-0002")
+c.get("/api/v1/nope/", HTTP_X_REQUEST_ID="trace-404-0003")
 """
 
 
@@ -124,7 +125,10 @@ def test_json_logs_one_object_per_line_with_request_id_and_no_personal_data(tmp_
     assert all({"time", "level", "logger", "message", "request_id"} <= set(r) for r in records)
     access = [r for r in records if r["logger"] == "backend.access"]
     assert [(r["request_id"], r["route"], r["status"]) for r in access] == [
-        ("trace-health-0001", "api/v1/health/", 200), ("trace-otp-0002", "api/v1/auth/otp/request/", 202)]
+        ("trace-health-0001", "api/v1/health/", 200), ("trace-otp-0002", "api/v1/auth/otp/request/", 202),
+        ("trace-404-0003", "<unmatched>", 404)]
+    # Django's own line about the 404, written after the middleware returned, carries the id too
+    assert [r["request_id"] for r in records if r["logger"] == "django.request"] == ["trace-404-0003"]
     # lines written inside a request (the triage model loading during the health check) carry its id
     assert any(r["logger"] == "triage" and r["request_id"] == "trace-health-0001" for r in records)
     assert "905123456" not in result.stderr
