@@ -10,13 +10,19 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from backend.core.admission import AdmissionControl  # noqa: E402
 from backend.core.metrics import count_websockets  # noqa: E402
 from backend.core.model_watch import watch  # noqa: E402
 from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
 watch(settings.TRIAGE_MODEL_CHECK_SECONDS)  # servers only: a promoted model reaches every process
-router = ProtocolTypeRouter({"http": django_asgi_app, "websocket": count_websockets(websocket_application())})
+http_app = AdmissionControl(
+    django_asgi_app,
+    max_inflight=settings.ADMISSION_MAX_INFLIGHT,
+    retry_after_seconds=settings.ADMISSION_RETRY_AFTER_SECONDS,
+)
+router = ProtocolTypeRouter({"http": http_app, "websocket": count_websockets(websocket_application())})
 
 
 async def application(scope, receive, send):  # type: ignore[no-untyped-def]

@@ -362,6 +362,10 @@ if not DEBUG:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 
+# Admission control (backend/core/admission.py): HTTP requests in progress per server process before
+# it answers 503 + Retry-After at once; 0 turns it off. About the database pool size: more would wait.
+ADMISSION_MAX_INFLIGHT = env_int("ADMISSION_MAX_INFLIGHT", 32)
+ADMISSION_RETRY_AFTER_SECONDS = env_int("ADMISSION_RETRY_AFTER_SECONDS", 2)
 METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics: this bearer token, or loopback clients only when unset
 LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json: one object per line with request_id (backend/core/logs.py)
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
