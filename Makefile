@@ -6,22 +6,33 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 WARDS_GEOJSON ?= ../shared/data/geo/hue_wards_communes_2025.geojson
 export EMBEDDED_DEFAULT ?= true
-export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install check lint typecheck imports bench serve-only e2e clean
+.PHONY: run test install lock check lint typecheck imports bench serve-only e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Re-installs only when pyproject.toml changes, so a second `make run` starts in seconds.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,train]"
+# Installs exactly the versions (and hashes) of the lock, the same one CI and the Docker image use;
+# re-installs only when it changes, so a second `make run` starts in seconds.
+$(STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# After changing dependencies in pyproject.toml: re-resolve both locks (runtime image; dev = runtime +
+# dev + train + bench extras), with the hashes of every published file of each pinned version.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -q -o requirements/runtime.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra dev --extra train --extra bench --generate-hashes --no-header -q -o requirements/dev.lock
+
+# Local settings for this checkout (EMBEDDED_DEFAULT + a random secret key), read by settings.py, so
+# the README's commands pasted after `make run` work without exporting anything. Kept once written.
+.env.local: | $(BIN)/python
+	$(BIN)/python -m backend.core.local_env .env.local
+
+run: $(STAMP) .env.local
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	@# Ward polygons for routing and the dashboard map, where the city's data is at hand.

@@ -14,8 +14,16 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from backend.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `make run` writes .env.local (git-ignored, see backend/core/local_env.py) so that commands pasted after
+# it run with the same settings. Variables already in the environment win; ENV_FILE="" reads no file.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env.local"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
@@ -60,10 +68,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# Production is anything that is neither DEBUG nor the embedded default (`make run`, tests): there the
+# development conveniences below (the published key, codes in the log) refuse to start.
+PRODUCTION = not DEBUG and not env_bool("EMBEDDED_DEFAULT")
 _INSECURE_KEY = "django-insecure-embedded-default-key-change-me-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_KEY)
 # Production (DEBUG off) must not run on the published development key.
-if not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32) and not env_bool("EMBEDDED_DEFAULT"):
+if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random value of at least 32 characters in production "
         "(or run the embedded default with EMBEDDED_DEFAULT=true / DJANGO_DEBUG=true)."
@@ -92,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.core.request_id.request_id_middleware",  # first: every later log line carries the id
+    "backend.core.metrics.metrics_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +141,17 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    # psycopg's connection pool (Django >= 5.1) instead of persistent connections: under ASGI every
+    # request runs in a thread of its own, so CONN_MAX_AGE opened a new session per request (175
+    # requests opened 182 PostgreSQL sessions). A connection goes back to the pool when the request
+    # ends. DB_POOL_MAX is per process: workers x DB_POOL_MAX must stay below max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by the pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 20),
+        "timeout": env_float("DB_POOL_TIMEOUT", 10.0),  # waiting longer for a connection is an error
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions + a busy timeout: concurrent writers queue instead of failing
     # with "database is locked" (DESIGN.md, Profiles).
@@ -168,6 +192,15 @@ if REDIS_URL:
             },
         }
     }
+    # One cache for every server (throttles, anything cached across processes); the channel layer's
+    # keys live beside it under their own prefix.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "hue",
+        }
+    }
 else:
     # The default capacity (100 messages per socket) drops live events in a burst; realtime repairs
     # such gaps from the event log, but a larger buffer avoids the repair work.
@@ -177,6 +210,7 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- cache: abuse limits (backend/core/limits.py) ----------------------------------------------
 # In production one Redis shared by every worker, so a limit holds across processes; the embedded
@@ -196,9 +230,13 @@ else:
 
 # --- storage ------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
+# Where phones and browsers fetch photos. With object storage this is the public address the proxy
+# serves the bucket under (e.g. https://phananh.hue.gov.vn/media/): never the storage's internal
+# endpoint, which only the app servers reach.
+MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL")
+MEDIA_URL = MEDIA_PUBLIC_URL or env_str("MEDIA_URL", "/media/")
 # Where phones and browsers reach this server: media URLs in API answers and socket payloads are built
-# from it (a socket push has no request to ask its host).
+# from it when the storage answers with a path (a socket push has no request to ask its host).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
@@ -216,7 +254,11 @@ if AWS_STORAGE_BUCKET_NAME:
                 "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
                 "region_name": env_str("S3_REGION") or None,
                 "default_acl": None,
-                "querystring_auth": env_bool("S3_SIGNED_URLS", True),
+                # Behind MEDIA_PUBLIC_URL a photo's URL is its unguessable name (128 random bits, as
+                # for local media); otherwise signed URLs of the endpoint.
+                "querystring_auth": env_bool("S3_SIGNED_URLS", not MEDIA_PUBLIC_URL),
+                "custom_domain": MEDIA_PUBLIC_URL.split("://", 1)[-1].rstrip("/") or None,
+                "url_protocol": (MEDIA_PUBLIC_URL.split("://", 1)[0] + ":") if MEDIA_PUBLIC_URL else "https:",
                 "file_overwrite": False,
             },
         },
@@ -313,18 +355,27 @@ LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over 
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
-# The log sender writes each login code beside its phone number: a development tool only.
-if SMS_SENDER == "backend.accounts.sms.LogSmsSender" and not DEBUG and not env_bool("EMBEDDED_DEFAULT"):
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "HUE-S")
+SMS_HTTP_TIMEOUT = env_float("SMS_HTTP_TIMEOUT", 10.0)
+if PRODUCTION and SMS_SENDER != "backend.accounts.sms.HttpSmsSender" and not env_bool("SMS_CUSTOM_SENDER"):
     raise ImproperlyConfigured(
-        "SMS_SENDER: production needs an SMS gateway; backend.accounts.sms.LogSmsSender writes login codes "
-        "and phone numbers to the log (allowed only in the embedded default or with DJANGO_DEBUG=true)."
+        f"SMS_SENDER={SMS_SENDER} does not deliver one-time codes to phones: production needs "
+        "SMS_SENDER=backend.accounts.sms.HttpSmsSender with SMS_HTTP_URL and SMS_HTTP_TOKEN "
+        "(or SMS_CUSTOM_SENDER=true for a sender class of your own)."
     )
+if PRODUCTION and SMS_SENDER == "backend.accounts.sms.HttpSmsSender" and not (SMS_HTTP_URL and SMS_HTTP_TOKEN):
+    raise ImproperlyConfigured("HttpSmsSender needs SMS_HTTP_URL and SMS_HTTP_TOKEN")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
 # Triage loads its models from ML_MODELS_DIR/triage and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
 # passes both to triage.configure() at start (triage reads no environment variables itself).
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
+# How often each server process checks which triage model is active (backend/core/model_watch.py):
+# a promoted model is in use everywhere within this many seconds (0: never re-check).
+TRIAGE_MODEL_CHECK_SECONDS = env_float("TRIAGE_MODEL_CHECK_SECONDS", 10.0)
 # Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
 # itself, what counts as a duplicate candidate, and how often the periodic jobs run.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
@@ -367,13 +418,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # No query secrets or full client addresses in any record (backend/core/log_redaction.py).
-    "filters": {"redact": {"()": "backend.core.log_redaction.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Admission control (backend/core/admission.py): HTTP requests in progress per server process before
+# it answers 503 + Retry-After at once; 0 turns it off. About the database pool size: more would wait.
+ADMISSION_MAX_INFLIGHT = env_int("ADMISSION_MAX_INFLIGHT", 32)
+ADMISSION_RETRY_AFTER_SECONDS = env_int("ADMISSION_RETRY_AFTER_SECONDS", 2)
+METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics: this bearer token, or loopback clients only when unset
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json: one object per line with request_id (backend/core/logs.py)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))

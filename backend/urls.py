@@ -5,7 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend.accounts import api as accounts_api
-from backend.core import health, reference_api
+from backend.core import health, metrics, reference_api
 from backend.core.errors import json_error_view
 from backend.reports.apis import citizen as reports_api
 from backend.reports.apis import triage_preview as triage_api
@@ -13,6 +13,8 @@ from backend.transparency import apis as public_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
+    path("health/live/", health.LivenessApi.as_view(), name="health-live"),
+    path("health/ready/", health.ReadinessApi.as_view(), name="health-ready"),
     path("auth/otp/request/", accounts_api.OtpRequestApi.as_view(), name="otp-request"),
     path("auth/otp/verify/", accounts_api.OtpVerifyApi.as_view(), name="otp-verify"),
     path("auth/login/", accounts_api.StaffLoginApi.as_view(), name="staff-login"),
@@ -31,6 +33,7 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),

@@ -28,3 +28,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         configure_triage()
         setting_changed.connect(_reconfigure_triage, dispatch_uid="core.reconfigure_triage")
+
+        from django.db.models.signals import post_save
+
+        from backend.core.metrics import count_created_report
+
+        post_save.connect(count_created_report, sender="reports.Report", dispatch_uid="metrics-report-created")

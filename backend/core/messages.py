@@ -73,6 +73,14 @@ MESSAGES: dict[str, Message] = {
         "Đã gửi quá nhiều mã cho số này, vui lòng thử lại sau.",
         "Too many codes were sent to this number, try again later.",
     ),
+    "overloaded": Message(
+        "Hệ thống đang quá tải, vui lòng thử lại sau vài giây.",
+        "The service is at capacity, please try again in a few seconds.",
+    ),
+    "sms_unavailable": Message(
+        "Chưa gửi được tin nhắn mã xác thực, vui lòng thử lại sau ít phút.",
+        "The code could not be sent by SMS right now, please try again in a few minutes.",
+    ),
     "invalid_phone": Message("Số điện thoại không hợp lệ.", "Invalid phone number."),
     "phone_not_mobile": Message(
         "Chỉ gửi mã tới số di động thông thường (không nhận số dịch vụ, số vệ tinh, số cố định).",

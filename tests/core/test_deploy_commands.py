@@ -1,0 +1,58 @@
+"""The one-shot commands of the production shape: install_triage_models, periodic_alive."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
+BUNDLED = sorted(p.name for p in MODELS.iterdir() if p.is_dir())
+ACTIVE = (MODELS / "ACTIVE").read_text().strip()
+
+
+def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, monkeypatch):
+    target = tmp_path / "models"
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(target))
+    monkeypatch.setenv("BUNDLED_MODELS_DIR", str(MODELS))
+    out = io.StringIO()
+    call_command("install_triage_models", stdout=out)
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLED
+    assert (target / "ACTIVE").read_text().strip() == ACTIVE
+    assert out.getvalue().strip() == f"copied {len(BUNDLED)} model version(s) {BUNDLED}; active: {ACTIVE}"
+
+
+def test_an_active_version_chosen_on_the_volume_is_kept(tmp_path, monkeypatch):
+    # given a shared directory where an operator promoted an older version, and a newer image
+    target = tmp_path / "models"
+    target.mkdir()
+    shutil.copytree(MODELS / BUNDLED[0], target / BUNDLED[0])
+    (target / "ACTIVE").write_text(BUNDLED[0] + "\n")
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(target))
+    monkeypatch.setenv("BUNDLED_MODELS_DIR", str(MODELS))
+    # when the migrate job installs the bundled models
+    call_command("install_triage_models", stdout=io.StringIO())
+    # then the new versions are there and the operator's choice stands
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLED
+    assert (target / "ACTIVE").read_text().strip() == BUNDLED[0]
+
+
+def test_periodic_alive_fails_without_a_recent_pass(db):
+    from django.utils import timezone
+
+    from backend.core.models import JobHeartbeat
+
+    with pytest.raises(CommandError):
+        call_command("periodic_alive", "--max-age", "300", stdout=io.StringIO())
+    old = JobHeartbeat.objects.create(name="periodic")
+    JobHeartbeat.objects.filter(pk=old.pk).update(beat_at=timezone.now() - timedelta(minutes=10))
+    with pytest.raises(CommandError):
+        call_command("periodic_alive", "--max-age", "300", stdout=io.StringIO())
+    JobHeartbeat.objects.create(name="periodic")
+    out = io.StringIO()
+    call_command("periodic_alive", "--max-age", "300", stdout=out)
+    assert out.getvalue().startswith("periodic jobs last ran at ")
