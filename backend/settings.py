@@ -370,9 +370,14 @@ if PRODUCTION and SMS_SENDER == "backend.accounts.sms.HttpSmsSender" and not (SM
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
-# Triage loads its models from ML_MODELS_DIR/triage and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
+# Triage loads its models from TRIAGE_MODELS_DIR and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
 # passes both to triage.configure() at start (triage reads no environment variables itself).
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
+# The triage model versions the servers read and promote into: in production a directory every app
+# server shares, so a model promoted through one reaches all (backend/core/model_watch.py); the image's
+# own versions (BUNDLED_MODELS_DIR) are copied there by `manage.py install_triage_models`.
+TRIAGE_MODELS_DIR = Path(env_str("TRIAGE_MODELS_DIR", str(ML_MODELS_DIR / "triage")))
+BUNDLED_MODELS_DIR = Path(env_str("BUNDLED_MODELS_DIR", str(BASE_DIR / "ml_models" / "triage")))
 # How often each server process checks which triage model is active (backend/core/model_watch.py):
 # a promoted model is in use everywhere within this many seconds (0: never re-check).
 TRIAGE_MODEL_CHECK_SECONDS = env_float("TRIAGE_MODEL_CHECK_SECONDS", 10.0)

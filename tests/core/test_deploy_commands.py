@@ -15,10 +15,10 @@ BUNDLED = sorted(p.name for p in MODELS.iterdir() if p.is_dir())
 ACTIVE = (MODELS / "ACTIVE").read_text().strip()
 
 
-def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, monkeypatch):
+def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, settings):
     target = tmp_path / "models"
-    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(target))
-    monkeypatch.setenv("BUNDLED_MODELS_DIR", str(MODELS))
+    settings.TRIAGE_MODELS_DIR = target
+    settings.BUNDLED_MODELS_DIR = MODELS
     out = io.StringIO()
     call_command("install_triage_models", stdout=out)
     assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLED
@@ -26,14 +26,14 @@ def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, monkeyp
     assert out.getvalue().strip() == f"copied {len(BUNDLED)} model version(s) {BUNDLED}; active: {ACTIVE}"
 
 
-def test_an_active_version_chosen_on_the_volume_is_kept(tmp_path, monkeypatch):
+def test_an_active_version_chosen_on_the_volume_is_kept(tmp_path, settings):
     # given a shared directory where an operator promoted an older version, and a newer image
     target = tmp_path / "models"
     target.mkdir()
     shutil.copytree(MODELS / BUNDLED[0], target / BUNDLED[0])
     (target / "ACTIVE").write_text(BUNDLED[0] + "\n")
-    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(target))
-    monkeypatch.setenv("BUNDLED_MODELS_DIR", str(MODELS))
+    settings.TRIAGE_MODELS_DIR = target
+    settings.BUNDLED_MODELS_DIR = MODELS
     # when the migrate job installs the bundled models
     call_command("install_triage_models", stdout=io.StringIO())
     # then the new versions are there and the operator's choice stands

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -14,15 +15,23 @@ MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
 
 
 @pytest.fixture
-def shared_models(tmp_path, monkeypatch):
-    """A copy of two versions in a models directory of their own, the newer one active."""
+def shared_models(tmp_path, settings):
+    """Two loadable versions in a models directory of their own, the newer one active.
+
+    The older is the bundled active model under another version name (older bundled versions were
+    trained with an earlier lexicon and no longer load, by design)."""
     root = tmp_path / "models"
     root.mkdir()
-    versions = sorted(p.name for p in MODELS.iterdir() if p.is_dir())[-2:]
-    for name in versions:
-        shutil.copytree(MODELS / name, root / name)
-    (root / "ACTIVE").write_text(versions[-1] + "\n")
-    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(root))
+    newer = (MODELS / "ACTIVE").read_text().strip()
+    older = "2000.01.01-1"
+    shutil.copytree(MODELS / newer, root / newer)
+    shutil.copytree(MODELS / newer, root / older)
+    manifest = json.loads((root / older / "manifest.json").read_text())
+    manifest["model_version"] = older
+    (root / older / "manifest.json").write_text(json.dumps(manifest))
+    versions = [older, newer]
+    (root / "ACTIVE").write_text(newer + "\n")
+    settings.TRIAGE_MODELS_DIR = root
     triage.reset_model()
     yield root, versions
     triage.reset_model()

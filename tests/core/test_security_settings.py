@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _production_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"EMBEDDED_DEFAULT", "DJANGO_DEBUG"}}
     env.update(
-        ENV_FILE="", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), SMS_SENDER="backend.accounts.sms.MemorySmsSender",
+        ENV_FILE="", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), SMS_SENDER="backend.accounts.sms.HttpSmsSender",
+        SMS_HTTP_URL="https://sms.example.invalid/send", SMS_HTTP_TOKEN="t",
     )
     env.update(extra)
     return env
@@ -110,4 +111,4 @@ def test_production_refuses_the_sms_sender_that_logs_codes():
         env=_production_env(SMS_SENDER="backend.accounts.sms.LogSmsSender"), capture_output=True, text=True,
     )
     assert result.returncode != 0
-    assert "SMS_SENDER: production needs an SMS gateway" in result.stderr
+    assert "does not deliver one-time codes to phones: production needs" in result.stderr

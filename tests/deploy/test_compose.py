@@ -217,8 +217,7 @@ def test_the_server_application_imports_with_its_environment():
 OTHER_CONSUMERS = {
     "POSTGRES_PASSWORD": "docker-compose.yml", "PUBLIC_URL": "docker-compose.yml", "SERVER_NAME": "docker-compose.yml",
     "HTTP_PORT": "docker-compose.yml", "ASGI_WORKERS": "docker-compose.yml", "WARDS_DATA_DIR": "docker-compose.yml",
-    "TRIAGE_MODELS_DIR": "triage/artifacts.py", "PROMETHEUS_MULTIPROC_DIR": "backend/core/metrics.py",
-    "BUNDLED_MODELS_DIR": "backend/core/management/commands/install_triage_models.py", "HEALTH_PORT": "Dockerfile",
+    "PROMETHEUS_MULTIPROC_DIR": "backend/core/metrics.py", "HEALTH_PORT": "Dockerfile",
     "PATH": "Dockerfile", "PYTHONUNBUFFERED": "Dockerfile", "PYTHONDONTWRITEBYTECODE": "Dockerfile",
     "DJANGO_SETTINGS_MODULE": "manage.py",
 }

@@ -1,6 +1,6 @@
 """One-shot job: copy the triage model versions shipped in the image into the shared models directory.
 
-Every app container reads TRIAGE_MODELS_DIR, a volume they share, so a model trained or promoted by
+Every app container reads settings.TRIAGE_MODELS_DIR, a volume they share, so a model trained or promoted by
 one of them reaches all (backend/core/model_watch.py). A new image brings its bundled versions in here;
 an ACTIVE already chosen on the volume is kept (promotion is an operator's decision), and the image's
 ACTIVE is used only on a fresh volume.
@@ -8,7 +8,6 @@ ACTIVE is used only on a fresh volume.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ class Command(BaseCommand):
     help = "Copy bundled triage model versions into TRIAGE_MODELS_DIR; set ACTIVE on a fresh directory."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        bundled = Path(os.environ.get("BUNDLED_MODELS_DIR", settings.BASE_DIR / "ml_models" / "triage")).resolve()
+        bundled = Path(settings.BUNDLED_MODELS_DIR).resolve()
         target = models_root()
         if bundled == target:
             self.stdout.write(f"models are read from {target} directly: nothing to copy")
