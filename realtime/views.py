@@ -77,11 +77,12 @@ def staff_logout(request: HttpRequest) -> HttpResponseBase:
     return redirect("realtime-login")
 
 
-@cache_control(max_age=3600)
+@cache_control(max_age=3600, public=True)
 def wards_geojson(request: HttpRequest) -> HttpResponse:
-    """The ward polygons (coordinates rounded to ~1 m) plus centres, for the dashboard's SVG map."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": {"code": "not_authenticated", "message": "login required", "fields": {}}}, status=401)
+    """The ward polygons (coordinates rounded to ~1 m) plus centres, for every page's SVG map.
+
+    Public geography (the citizen's app draws it before login to place a pin), so no login.
+    """
     from routing.models import Area  # presentation data only; realtime never imports backend
 
     features = []
