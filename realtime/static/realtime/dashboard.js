@@ -27,7 +27,7 @@
     merge_target: ["Gộp vào phản ánh (mã theo dõi hoặc số)", "Merge into report (tracking code or number)"],
     not_found_code: ["Không tìm thấy phản ánh", "No such report"], me_too: ["người cùng phản ánh", "me too"],
     received_at: ["Nhận lúc", "Received"], queued_at: ["tạo trên máy lúc", "queued on the phone at"],
-    live_updated: ["Vừa được cập nhật", "Just updated"], not_actionable: ["Phản ánh đã qua bước điều hành.", "Past the operators' stage."],
+    not_actionable: ["Phản ánh đã qua bước điều hành.", "Past the operators' stage."],
     rr_no_model: ["chưa có mô hình", "no model"], rr_empty_text: ["không có nội dung", "no text"], rr_low_confidence: ["mô hình chưa chắc chắn", "model unsure"],
     rr_critical: ["khẩn cấp: cần người xác nhận", "critical: a person confirms"], rr_hint_disagrees: ["khác lĩnh vực người dân chọn", "differs from the citizen's hint"],
     rr_outside_wards: ["ngoài các phường, xã", "outside the wards"], rr_no_routing_rule: ["không có quy tắc điều phối", "no routing rule"],

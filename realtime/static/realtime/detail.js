@@ -9,7 +9,7 @@
     no_photos: ["Không có ảnh", "No photos"], photo_n: ["Ảnh", "Photo"], timeline: ["Diễn biến", "Timeline"],
     internal: ["nội bộ", "internal"], directions: ["Chỉ đường (mở bản đồ)", "Directions (open maps)"],
     close: ["Đóng", "Close"], position: ["Vị trí", "Position"], camera_gps: ["vị trí máy ảnh", "camera position"],
-    system: ["hệ thống", "system"],
+    system: ["hệ thống", "system"], live_updated: ["Vừa được cập nhật", "Just updated"],
     st_submitted: ["Đã gửi", "Submitted"], st_triaged: ["Đã phân loại", "Triaged"], st_needs_review: ["Chờ kiểm duyệt", "Needs review"],
     st_assigned: ["Đã chuyển đơn vị", "Assigned"], st_accepted: ["Đơn vị đã tiếp nhận", "Accepted"], st_in_progress: ["Đang xử lý", "In progress"],
     st_resolved: ["Đã xử lý", "Resolved"], st_closed: ["Đã đóng", "Closed"], st_rejected: ["Từ chối", "Rejected"],
@@ -21,7 +21,7 @@
   function photosHtml(before, after) {
     const one = (p, i, label) => `<li><button type="button" class="photo-btn" data-full="${esc(p.url)}" data-label="${esc(label)} ${i + 1}">
         <img data-testid="report-photo" src="${esc(p.thumbnail_url)}" alt="${esc(label)} ${i + 1}" width="96" height="96" loading="lazy"></button></li>`;
-    const col = (list, key) => `<div class="photo-col"><h4>${esc(t(key))}</h4>${list && list.length
+    const col = (list, key) => `<div class="photo-col"><h3>${esc(t(key))}</h3>${list && list.length
       ? `<ul class="photos">${list.map((p, i) => one(p, i, t(key))).join("")}</ul>`
       : `<p class="muted small">${esc(t("no_photos"))}</p>`}</div>`;
     const hasAfter = after && after.length;
