@@ -172,9 +172,10 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
 
 
 def login(browser: Any, server: LiveServer, username: str, page_path: str, *, lang: str = "vi",
-          viewport: tuple[int, int] = (1500, 950)) -> tuple[Any, Any]:
+          viewport: tuple[int, int] = (1500, 950), phone: bool = False) -> tuple[Any, Any]:
     context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1,
     )
     page = context.new_page()
     page.add_init_script(f"localStorage.setItem('hue.lang', '{lang}')")

@@ -200,17 +200,9 @@
     return forms.length ? `<section class="d-sec" aria-labelledby="d-actions"><h3 id="d-actions">${esc(t("h_actions"))}</h3>${forms.join("")}</section>` : "";
   }
 
-  function renderDetail(d, live) {
-    const kept = {};
-    if (openDetail && openDetail.id === d.id) detailEl.querySelectorAll(".act-form textarea").forEach((el) => { kept[el.closest("form").dataset.form] = el.value; });
-    const files = openDetail && openDetail.id === d.id ? detailEl.querySelector("input[type=file]") : null;
-    openDetail = d;
+  function infoHtml(d, live) {
     const cd = countdown(d.due_at);
-    detailEl.dataset.reportId = d.id;
-    detailEl.innerHTML = `
-      <div class="panel-head detail-head"><h2 id="detail-title"><span class="urg urg-${esc(d.urgency || "none")}">${esc(nm(d.urgency_name))}</span> ${esc(d.tracking_code)}</h2>${backBtn()}</div>
-      <div class="detail-body">
-        ${live ? `<p class="live-note" role="status">${esc(t("live_updated"))}</p>` : ""}
+    return `${live ? `<p class="live-note" role="status">${esc(t("live_updated"))}</p>` : ""}
         <p class="ticket-status"><span class="status-pill status-${esc(d.status)}" data-testid="report-status">${esc(nm(d.status_name))}</span>
           <span class="big-due due ${cd.overdue ? "overdue" : cd.soon ? "soon" : ""}" data-due="${esc(d.due_at || "")}">${esc(cd.text)}</span></p>
         <p class="small muted">${esc(t("deadline"))}: ${esc(d.due_at ? fmtTime(d.due_at) : "—")} · ${esc(t("received"))} ${esc(fmtTime(d.created_at))}${d.me_too_count ? ` · +${d.me_too_count} ${esc(t("me_too"))}` : ""}</p>
@@ -220,14 +212,30 @@
         <div class="d-map"><svg class="map map-close" id="detail-map" role="img" viewBox="0 0 100 62"></svg></div>
         <p><a class="btn btn-big btn-geo" href="${esc(HueDetail.geoLink(d))}" data-testid="ticket-directions"><svg class="pin-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" fill="currentColor"/></svg>${esc(t("directions"))}</a>
           <span class="small muted">${d.latitude.toFixed(5)}, ${d.longitude.toFixed(5)}</span></p>
-        ${d.rating_stars ? `<p class="small"><span class="muted">${esc(t("citizen_rating"))}:</span> ${"★".repeat(d.rating_stars)}${"☆".repeat(5 - d.rating_stars)} ${esc(d.rating_comment || "")}</p>` : ""}
-        ${actionsHtml(d)}
-        <section class="d-sec" aria-labelledby="d-timeline"><h3 id="d-timeline">${esc(t("timeline"))}</h3>${HueDetail.timelineHtml(d.timeline, { staff: false })}</section>
-      </div>`;
-    Object.entries(kept).forEach(([form, value]) => { const el = detailEl.querySelector(`form[data-form="${form}"] textarea`); if (el) el.value = value; });
-    // A photo already taken survives a live refresh (a file input cannot be refilled by script).
-    const fresh = detailEl.querySelector("input[type=file]");
-    if (files && fresh && files.files.length) { fresh.replaceWith(files); showPreview(files); }
+        ${d.rating_stars ? `<p class="small"><span class="muted">${esc(t("citizen_rating"))}:</span> ${"★".repeat(d.rating_stars)}${"☆".repeat(5 - d.rating_stars)} ${esc(d.rating_comment || "")}</p>` : ""}`;
+  }
+
+  function renderDetail(d, live) {
+    const same = openDetail && openDetail.id === d.id;
+    // While the status stays, the action forms are left alone: a note being typed, or a photo whose
+    // camera is still open (its input must stay the one in the page), survives a live refresh.
+    const keepForms = same && openDetail.status === d.status && detailEl.querySelector(".d-actions");
+    const kept = {};
+    if (same && !keepForms) detailEl.querySelectorAll(".act-form textarea").forEach((el) => { kept[el.closest("form").dataset.form] = el.value; });
+    openDetail = d;
+    detailEl.dataset.reportId = d.id;
+    const head = `<h2 id="detail-title"><span class="urg urg-${esc(d.urgency || "none")}">${esc(nm(d.urgency_name))}</span> ${esc(d.tracking_code)}</h2>${backBtn()}`;
+    const timeline = `<h3 id="d-timeline">${esc(t("timeline"))}</h3>${HueDetail.timelineHtml(d.timeline, { staff: false })}`;
+    if (keepForms) {
+      detailEl.querySelector(".detail-head").innerHTML = head;
+      detailEl.querySelector(".d-info").innerHTML = infoHtml(d, live);
+      detailEl.querySelector(".d-timeline").innerHTML = timeline;
+    } else {
+      detailEl.innerHTML = `<div class="panel-head detail-head">${head}</div>
+        <div class="detail-body"><div class="d-info">${infoHtml(d, live)}</div><div class="d-actions">${actionsHtml(d)}</div>
+        <section class="d-sec d-timeline" aria-labelledby="d-timeline">${timeline}</section></div>`;
+      Object.entries(kept).forEach(([form, value]) => { const el = detailEl.querySelector(`form[data-form="${form}"] textarea`); if (el) el.value = value; });
+    }
     if (live) { detailEl.classList.remove("flash-detail"); void detailEl.offsetWidth; detailEl.classList.add("flash-detail"); }
     HueDetail.drawCloseUp(detailEl.querySelector("#detail-map"), d, []);
   }

@@ -631,22 +631,21 @@
   }
 
   function renderDetail(d, live) {
-    // An operator may be typing a note while someone else acts: keep what is in the forms.
-    const kept = {};
-    if (openDetail && openDetail.id === d.id) {
-      detailEl.querySelectorAll(".act-form [name]").forEach((el) => { if (el.tagName !== "SELECT" || el.dataset.touched) kept[el.closest("form").dataset.form + ":" + el.name] = el.value; });
-    }
+    const same = openDetail && openDetail.id === d.id;
+    // An operator typing a note or a reason while someone else acts keeps their form as it is;
+    // untouched forms are redrawn so their choices show the report's new values.
+    const actions = detailEl.querySelector(".d-actions");
+    const busy = same && actions && openDetail.status === d.status && (actions.contains(document.activeElement) ||
+      [...actions.querySelectorAll("textarea, input")].some((el) => el.value) || actions.querySelector("select[data-touched]"));
     const scroll = detailEl.scrollTop;
     openDetail = d;
     reports.set(d.id, { ...(reports.get(d.id) || {}), ...stripDetail(d) });
     detailEl.dataset.reportId = d.id;
     const merged = d.merged_into ? `<p class="small"><span class="muted">${esc(t("merged_into_h"))}:</span> ${esc(d.merged_into)}</p>` : "";
     const mergedHere = d.merged_reports && d.merged_reports.length ? `<p class="small"><span class="muted">${esc(t("merged_here"))}:</span> ${d.merged_reports.map((id) => `<button type="button" class="linkish" data-open="${id}">#${id}</button>`).join(", ")}</p>` : "";
-    detailEl.innerHTML = `
-      <div class="panel-head detail-head"><h2 id="detail-title"><span class="urg urg-${esc(d.urgency || "none")}">${esc(nm(d.urgency_name))}</span> ${esc(d.tracking_code)} <span class="muted">#${d.id}</span></h2>
-        <span class="status-pill status-${esc(d.status)}" data-testid="report-status">${esc(nm(d.status_name))}</span>${closeBtn()}</div>
-      <div class="detail-body">
-        ${live ? `<p class="live-note" role="status">${esc(t("live_updated"))}</p>` : ""}
+    const head = `<h2 id="detail-title"><span class="urg urg-${esc(d.urgency || "none")}">${esc(nm(d.urgency_name))}</span> ${esc(d.tracking_code)} <span class="muted">#${d.id}</span></h2>
+        <span class="status-pill status-${esc(d.status)}" data-testid="report-status">${esc(nm(d.status_name))}</span>${closeBtn()}`;
+    const info = `${live ? `<p class="live-note" role="status">${esc(t("live_updated"))}</p>` : ""}
         <p class="d-desc">${esc(d.description)}</p>
         <p class="small muted">${esc(t("received_at"))} ${esc(fmtTime(d.created_at))}${d.client_created_at ? ` · ${esc(t("queued_at"))} ${esc(fmtTime(d.client_created_at))}` : ""}${d.me_too_count ? ` · +${d.me_too_count} ${esc(t("me_too"))}` : ""}${d.reopened_count ? ` · ${d.reopened_count} ${esc(t("reopened_n"))}` : ""}</p>
         ${merged}${mergedHere}
@@ -655,15 +654,17 @@
           <p class="small muted">${esc(d.area_name ? nm(d.area_name) : "—")} · ${d.latitude.toFixed(5)}, ${d.longitude.toFixed(5)}</p></div>
         <div class="d-grid">${triageHtml(d)}${routingHtml(d)}</div>
         ${reporterHtml(d)}
-        ${duplicatesHtml(d)}
-        ${actionsHtml(d)}
-        <section class="d-sec" aria-labelledby="d-timeline"><h3 id="d-timeline">${esc(t("timeline"))}</h3>${HueDetail.timelineHtml(d.timeline, { staff: true })}</section>
-      </div>`;
-    Object.entries(kept).forEach(([key, value]) => {
-      const [form, name] = key.split(":");
-      const el = detailEl.querySelector(`form[data-form="${form}"] [name="${name}"]`);
-      if (el) el.value = value;
-    });
+        ${duplicatesHtml(d)}`;
+    const timeline = `<h3 id="d-timeline">${esc(t("timeline"))}</h3>${HueDetail.timelineHtml(d.timeline, { staff: true })}`;
+    if (busy) {
+      detailEl.querySelector(".detail-head").innerHTML = head;
+      detailEl.querySelector(".d-info").innerHTML = info;
+      detailEl.querySelector(".d-timeline").innerHTML = timeline;
+    } else {
+      detailEl.innerHTML = `<div class="panel-head detail-head">${head}</div>
+        <div class="detail-body"><div class="d-info">${info}</div><div class="d-actions">${actionsHtml(d)}</div>
+        <section class="d-sec d-timeline" aria-labelledby="d-timeline">${timeline}</section></div>`;
+    }
     detailEl.scrollTop = scroll;
     if (live) { detailEl.classList.remove("flash-detail"); void detailEl.offsetWidth; detailEl.classList.add("flash-detail"); }
     const extras = (d.photo_locations || []).map((p) => ({ latitude: p.latitude, longitude: p.longitude, cls: "pt-camera", label: `${t("camera_gps")} ${p.position + 1}` }));
