@@ -134,6 +134,8 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
             "REALTIME_HEARTBEAT_SECONDS": "2",
         }
         env.pop("DATABASE_URL", None)  # a throwaway SQLite file, whatever the surrounding run uses
+        port = _free_port()
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"  # media URLs in answers point at this server
         server = LiveServer(url="", env=env, citizen_token="", operator_token="")
         server.manage("migrate", "-v0")
         server.manage("load_reference_data")
@@ -144,7 +146,6 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
             server.manage("seed_demo")
         server.citizen_token = server.manage("issue_token", "+84905777111", "--role", "citizen").split()[-1]
         server.operator_token = server.manage("issue_token", "ops-e2e", "--role", "operator").split()[-1]
-        port = _free_port()
         server.log_path = Path(var) / "server.log"
         log_file = server.log_path.open("w")
         proc = subprocess.Popen(

@@ -31,7 +31,8 @@
   const agency = config.user && config.user.agency;
   function renderAgencyName() { document.getElementById("agency-name").textContent = agency ? nm({ vi: agency.name_vi, en: agency.name_en }) : ""; }
 
-  const isOpen = (r) => (typeof r.is_open === "boolean" ? r.is_open && OPEN.has(r.status) : OPEN.has(r.status));
+  // On the board: the tickets the agency still has to act on (open, and past the operators' stage).
+  const isOpen = (r) => (r.open !== false) && OPEN.has(r.status);
   // The payload's `overdue` is as of the event; a deadline passing on screen since then counts too.
   const isOverdue = (r) => isOpen(r) && (r.overdue === true || (!!r.due_at && new Date(r.due_at) < new Date()));
   function cmp(a, b) {
@@ -108,7 +109,7 @@
     appliedSeq.set(id, seq);
     const r = tickets.get(id);
     tickets.delete(id);
-    if (r) render({ ...r, status: "gone", is_open: false }, false);
+    if (r) render({ ...r, status: "gone", open: false }, false);
     if (id === openId) {
       detailEl.innerHTML = `<div class="panel-head"><h2 id="detail-title">${esc(r ? r.tracking_code : "#" + id)}</h2>${backBtn()}</div><p class="empty">${esc(t("ticket_gone"))}</p>`;
       openDetail = null;

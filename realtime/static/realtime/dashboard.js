@@ -56,7 +56,7 @@
   const layout = document.getElementById("ops-layout");
 
   /* ---------- status, taken from the payload when it says so ---------- */
-  const isOpen = (r) => (typeof r.is_open === "boolean" ? r.is_open : OPEN.has(r.status));
+  const isOpen = (r) => (typeof r.open === "boolean" ? r.open : OPEN.has(r.status));
   // The payload's `overdue` is as of the event; a deadline passing on screen since then counts too.
   const isOverdue = (r) => isOpen(r) && (r.overdue === true || (!!r.due_at && new Date(r.due_at) < new Date()));
   const actionable = (r) => ACTIONABLE.has(r.status);
@@ -135,6 +135,7 @@
     } catch (e) { toast(`${t("failed")}: ${e.message}`, "error"); }
   }
   Object.values(F).forEach((el) => el.addEventListener(el === F.q ? "input" : "change", onFilterChange));
+  document.getElementById("filters").addEventListener("submit", (ev) => ev.preventDefault());
   document.getElementById("f-clear").addEventListener("click", () => {
     F.q.value = ""; F.status.value = "open"; F.category.value = ""; F.urgency.value = ""; F.area.value = ""; F.agency.value = ""; F.overdue.checked = false;
     onFilterChange();
@@ -531,7 +532,7 @@
 
   function bar(label, p, cls) {
     const pct = Math.round((p || 0) * 100);
-    return `<li class="prob ${cls || ""}"><span class="prob-label">${esc(label)}</span><span class="prob-bar" aria-hidden="true"><i style="width:${pct}%"></i></span><span class="prob-pct">${pct}%</span></li>`;
+    return `<li class="prob ${cls || ""}"><span class="prob-label">${esc(label)}</span><span class="prob-bar" aria-hidden="true"><i data-pct="${pct}"></i></span><span class="prob-pct">${pct}%</span></li>`;
   }
   function catName(code) {
     const c = categories.find((x) => x.code === code);
@@ -669,6 +670,8 @@
     if (live) { detailEl.classList.remove("flash-detail"); void detailEl.offsetWidth; detailEl.classList.add("flash-detail"); }
     const extras = (d.photo_locations || []).map((p) => ({ latitude: p.latitude, longitude: p.longitude, cls: "pt-camera", label: `${t("camera_gps")} ${p.position + 1}` }));
     (d.duplicates || []).forEach((c) => { const k = reports.get(c.report_id); if (k) extras.push({ latitude: k.latitude, longitude: k.longitude, cls: "pt-dup", label: c.tracking_code }); });
+    // Widths set through the CSSOM: the Content-Security-Policy refuses inline style attributes.
+    detailEl.querySelectorAll(".prob-bar i[data-pct]").forEach((bar) => { bar.style.width = bar.dataset.pct + "%"; });
     HueDetail.drawCloseUp(detailEl.querySelector("#detail-map"), d, extras);
     markSelected(false);
   }
@@ -748,7 +751,7 @@
     if (reason !== "initial") {
       // A reload replaces what we had: anything not open any more drops out.
       const keep = new Set(fetched.map((r) => r.id));
-      for (const [id, r] of reports) if (!keep.has(id) && (appliedSeq.get(id) || 0) <= seq) { reports.delete(id); appliedSeq.delete(id); renderReport({ ...r, status: "closed", is_open: false }, false); }
+      for (const [id, r] of reports) if (!keep.has(id) && (appliedSeq.get(id) || 0) <= seq) { reports.delete(id); appliedSeq.delete(id); renderReport({ ...r, status: "closed", open: false }, false); }
     }
     for (const r of fetched) {
       const known = appliedSeq.get(r.id);
