@@ -5,8 +5,10 @@ driven by the system's Chromium through Playwright.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,12 +39,41 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def jpeg_bytes(width: int = 1200, height: int = 900, seed: int = 0) -> bytes:
+    """A photo-like JPEG (a dark pothole on grey asphalt), made here: tests ship no image files."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (118 + seed % 7, 122, 116))
+    draw = ImageDraw.Draw(image)
+    for i in range(120):
+        x, y = (i * 97 + seed * 31) % width, (i * 53 + seed * 17) % height
+        draw.ellipse([x, y, x + 6 + i % 30, y + 4 + i % 20], fill=(90 + i % 60, 92 + i % 60, 88 + i % 60))
+    draw.ellipse([width * 0.3, height * 0.4, width * 0.7, height * 0.7], fill=(48, 44, 40))
+    draw.ellipse([width * 0.34, height * 0.44, width * 0.66, height * 0.66], fill=(70, 92, 112))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 @dataclass
 class LiveServer:
     url: str
     env: dict[str, str]
     citizen_token: str
     operator_token: str
+    log_path: Path | None = None
+
+    def otp_code(self, phone: str, timeout: float = 10.0) -> str:
+        """The last one-time code "sent" to `phone`: the embedded default writes SMS to the server log."""
+        assert self.log_path is not None
+        pattern = re.compile(rf"SMS to {re.escape(phone)}: \D*(\d{{6}})")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = pattern.findall(self.log_path.read_text(errors="replace"))
+            if found:
+                return str(found[-1])
+            time.sleep(0.1)
+        raise AssertionError(f"no SMS to {phone} in the server log")
 
     def manage(self, *args: str) -> str:
         return subprocess.run(
@@ -51,15 +82,21 @@ class LiveServer:
         ).stdout
 
     def request(self, method: str, path: str, *, token: str, body: dict[str, Any] | None = None,
-                multipart: dict[str, str] | None = None) -> dict[str, Any]:
+                multipart: dict[str, str] | None = None, photos: list[bytes] | None = None) -> dict[str, Any]:
         headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
         data = None
         if multipart is not None:
             boundary = uuid.uuid4().hex
             parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in multipart.items()
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                for k, v in multipart.items()
             ]
-            data = ("".join(parts) + f"--{boundary}--\r\n").encode()
+            for i, photo in enumerate(photos or []):
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="p{i}.jpg"\r\n'
+                    f"Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n"
+                )
+            data = b"".join(parts) + f"--{boundary}--\r\n".encode()
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         elif body is not None:
             data = json.dumps(body).encode()
@@ -71,10 +108,11 @@ class LiveServer:
         except urllib.error.HTTPError as exc:
             raise AssertionError(f"{method} {path} -> {exc.code}: {exc.read()[:500]!r}") from exc
 
-    def submit(self, description: str, lat: float = 16.4698, lon: float = 107.5786) -> dict[str, Any]:
+    def submit(self, description: str, lat: float = 16.4698, lon: float = 107.5786, *,
+               photos: list[bytes] | None = None, token: str | None = None) -> dict[str, Any]:
         return self.request(
-            "POST", "/api/v1/reports/", token=self.citizen_token,
-            multipart={"description": description, "latitude": str(lat), "longitude": str(lon)},
+            "POST", "/api/v1/reports/", token=token or self.citizen_token,
+            multipart={"description": description, "latitude": str(lat), "longitude": str(lon)}, photos=photos,
         )
 
 
@@ -96,6 +134,8 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
             "REALTIME_HEARTBEAT_SECONDS": "2",
         }
         env.pop("DATABASE_URL", None)  # a throwaway SQLite file, whatever the surrounding run uses
+        port = _free_port()
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"  # media URLs in answers point at this server
         server = LiveServer(url="", env=env, citizen_token="", operator_token="")
         server.manage("migrate", "-v0")
         server.manage("load_reference_data")
@@ -106,11 +146,12 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
             server.manage("seed_demo")
         server.citizen_token = server.manage("issue_token", "+84905777111", "--role", "citizen").split()[-1]
         server.operator_token = server.manage("issue_token", "ops-e2e", "--role", "operator").split()[-1]
-        port = _free_port()
+        server.log_path = Path(var) / "server.log"
+        log_file = server.log_path.open("w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
              "--log-level", "warning", "--no-access-log", "--lifespan", "off"],
-            env=env, cwd=ROOT,
+            env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
         )
         server.url = f"http://127.0.0.1:{port}"
         try:
@@ -126,14 +167,16 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            log_file.close()
 
 
 
 
 def login(browser: Any, server: LiveServer, username: str, page_path: str, *, lang: str = "vi",
-          viewport: tuple[int, int] = (1500, 950)) -> tuple[Any, Any]:
+          viewport: tuple[int, int] = (1500, 950), phone: bool = False) -> tuple[Any, Any]:
     context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1,
     )
     page = context.new_page()
     page.add_init_script(f"localStorage.setItem('hue.lang', '{lang}')")

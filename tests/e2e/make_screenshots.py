@@ -48,7 +48,7 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             ctx, page = login(browser, server, "ops-e2e", "/dashboard/", viewport=(1600, 1000))
-            page.wait_for_selector("#map-wards path", timeout=10_000)
+            page.wait_for_selector("#map .map-wards path", timeout=10_000)
             live = server.submit("Cột điện đổ chắn ngang đường Điện Biên Phủ, dây điện rơi xuống mặt đường", 16.4545, 107.5790)
             page.locator("#queue-body tr", has_text=live["tracking_code"]).wait_for(timeout=10_000)
             server.request("POST", f"/api/v1/ops/reports/{live['id']}/triage/", token=server.operator_token,

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 
 def row(page, tracking_code: str):
-    return page.locator("#queue-body tr", has_text=tracking_code)
+    return page.locator("#queue-body [data-testid=report-row]", has_text=tracking_code)
 
 
 def test_report_submitted_through_the_api_appears_on_the_dashboard_without_reload(browser, e2e_server):
@@ -23,7 +23,7 @@ def test_report_submitted_through_the_api_appears_on_the_dashboard_without_reloa
     assert row(page, report["tracking_code"]).count() == 1
     assert page.evaluate("window.__sameDocument") is True
     # and its point is on the ward map
-    assert page.locator(f"#map-points circle[data-id='{report['id']}']").count() == 1
+    assert page.locator(f"#map .map-points circle[data-id='{report['id']}']").count() == 1
     context.close()
 
 
@@ -35,20 +35,25 @@ def test_operator_override_reaches_the_agency_board(browser, e2e_server):
     code = report["tracking_code"]
     row(ops, code).wait_for(timeout=10_000)
     assert board.locator("#tickets article", has_text=code).count() == 0
-    # when the operator overrides the triage to water supply (routed to HueWACO)
-    row(ops, code).locator("button[data-act=override]").click()
-    ops.select_option("#action-dialog select[name=category]", "water_supply")
-    ops.select_option("#action-dialog select[name=urgency]", "high")
-    ops.click("#action-ok")
+    # when the operator opens it and overrides the triage to water supply (routed to HueWACO)
+    row(ops, code).click()
+    panel = ops.locator(f"[data-testid=report-detail][data-report-id='{report['id']}']")
+    panel.locator("[data-testid=report-action-override]").wait_for(timeout=10_000)
+    panel.locator("form[data-form=override] select[name=category]").select_option("water_supply")
+    panel.locator("form[data-form=override] select[name=urgency]").select_option("high")
+    panel.locator("[data-testid=report-action-override]").click()
     # then HueWACO's board shows the ticket, live
     ticket = board.locator("#tickets article", has_text=code)
     ticket.wait_for(timeout=10_000)
     assert ticket.count() == 1
     detail = e2e_server.request("GET", f"/api/v1/ops/reports/{report['id']}/", token=e2e_server.operator_token)
     assert (detail["category"], detail["urgency"], detail["agency"]) == ("water_supply", "high", "huewaco")
-    # and the agency can accept it from the board; the operators see the new status live
-    ticket.locator("button[data-act=accept]").click()
+    # and the agency can accept it from the ticket's detail; the board shows the new status live
+    ticket.click()
+    board.locator("[data-testid=report-detail] [data-testid=report-action-accept]").click()
     board.locator("#tickets article", has_text=code).locator(".status-accepted").wait_for(timeout=10_000)
+    # and the operator's open detail follows it without a reload
+    panel.locator("[data-testid=report-status]", has_text="Đơn vị đã tiếp nhận").wait_for(timeout=10_000)
     ops_context.close()
     agency_context.close()
 
@@ -72,5 +77,5 @@ def test_after_the_socket_is_cut_three_reports_show_up_exactly_once(browser, e2e
     page.wait_for_timeout(1000)
     for report in made:
         assert row(page, report["tracking_code"]).count() == 1
-        assert page.locator(f"#map-points circle[data-id='{report['id']}']").count() == 1
+        assert page.locator(f"#map .map-points circle[data-id='{report['id']}']").count() == 1
     context.close()

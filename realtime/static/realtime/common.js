@@ -51,6 +51,12 @@
     ticket_left: ["Phiếu đã chuyển khỏi đơn vị", "Ticket moved away"], received: ["Nhận lúc", "Received"],
   };
 
+  // Pages add their own words (HueRT.addStrings) so one toggle and one lookup serve them all.
+  function addStrings(more) {
+    Object.assign(I18N, more);
+    applyI18n(); // scripts sit at the end of <body>: the page is there to translate
+  }
+
   let lang = localStorage.getItem("hue.lang") === "en" ? "en" : "vi";
   const t = (key) => (I18N[key] ? I18N[key][lang === "en" ? 1 : 0] : key);
   const nm = (obj) => (obj ? (lang === "en" ? obj.en || obj.vi : obj.vi || obj.en) : "—");
@@ -58,6 +64,8 @@
 
   function applyI18n(root) {
     (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    (root || document).querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
     document.documentElement.lang = lang;
     const toggle = document.getElementById("lang-toggle");
     if (toggle) toggle.textContent = lang === "vi" ? "EN" : "VI";
@@ -74,6 +82,12 @@
     applyI18n();
     const toggle = document.getElementById("lang-toggle");
     if (toggle) toggle.addEventListener("click", () => setLang(lang === "vi" ? "en" : "vi"));
+  }
+
+  /* For search: lower case, no diacritics ("Ngập nước" and "ngap nuoc" match), đ -> d, like the
+   * server's duplicates.fold. */
+  function fold(text) {
+    return String(text || "").toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
   }
 
   function cookie(name) {
@@ -162,6 +176,9 @@
       this.heartbeat = (opts.heartbeat || 20) * 1000;
       this.onEvent = opts.onEvent;
       this.onSync = opts.onSync; // (reason, seq) -> Promise: load full state
+      // A device token (the citizen's app) goes in the first message, not the URL (no token in logs).
+      this.token = opts.token || null;
+      this.onAuthFail = opts.onAuthFail || (() => { location.href = "/dashboard/login/?next=" + encodeURIComponent(location.pathname); });
       this.lastSeq = null;
       this.attempt = 0;
       this.seen = new Set();
@@ -179,6 +196,13 @@
       this.stopped = false;
       this.open();
     }
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.timer); clearTimeout(this.retryTimer);
+      const ws = this.ws;
+      this.ws = null;
+      if (ws) { ws.onclose = null; ws.onmessage = null; try { ws.close(); } catch (e) { /* closed */ } }
+    }
     open() {
       clearTimeout(this.retryTimer);
       setConn(this.attempt ? "offline" : "connecting");
@@ -186,11 +210,12 @@
       try { ws = new WebSocket(this.url()); } catch (e) { this.retry(); return; }
       this.ws = ws;
       ws.onmessage = (ev) => this.message(ev.data);
+      if (this.token) ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: this.token }));
       ws.onclose = (ev) => {
         if (this.ws !== ws) return;
         this.ws = null;
         clearTimeout(this.timer);
-        if (ev.code === 4401 || ev.code === 4403) { location.href = "/dashboard/login/?next=" + encodeURIComponent(location.pathname); return; }
+        if (ev.code === 4401 || ev.code === 4403) { this.stopped = true; setConn("offline"); this.onAuthFail(ev.code); return; }
         this.retry();
       };
       ws.onerror = () => { /* onclose follows */ };
@@ -277,5 +302,8 @@
     return el ? JSON.parse(el.textContent) : {};
   }
 
-  window.HueRT = { t, nm, api, fetchAll, toast, countdown, fmtTime, fmtClock, esc, LiveSocket, initPage, initLangOnly, onLang: (fn) => listeners.push(fn), lang: () => lang, setConn };
+  window.HueRT = {
+    t, nm, api, fetchAll, toast, countdown, fmtTime, fmtClock, esc, fold, addStrings, LiveSocket, initPage, initLangOnly,
+    onLang: (fn) => listeners.push(fn), lang: () => lang, setConn, applyI18n,
+  };
 })();
