@@ -36,6 +36,7 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.urls")),
+    path("api/v1/", include("backend.alerts.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
     path("", include("realtime.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
