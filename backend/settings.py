@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "backend.reports",
     "realtime",
     "backend.alerts",
+    "backend.factchecks",
+    "backend.notices",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "UrgencyEnum": "routing.models.Urgency",
         "AlertKindEnum": "backend.alerts.models.Kind",
         "AlertUrgencyEnum": "backend.alerts.models.AlertUrgency",
+        "NoticeKindEnum": "backend.notices.models.NoticeKind",
         "Open311StatusEnum": ["open", "closed"],
         "Open311TypeEnum": ["realtime"],
         "Open311DatatypeEnum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"],

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.accounts import api as accounts_api
 from backend.core import health, metrics, reference_api
 from backend.core.errors import json_error_view
+from backend.notices import apis as notices_api
 from backend.reports.apis import citizen as reports_api
 from backend.reports.apis import triage_preview as triage_api
 from backend.transparency import apis as public_api
@@ -29,6 +30,7 @@ api_v1 = [
     path("public/reports/", public_api.PublicReportListApi.as_view(), name="public-report-list"),
     path("public/reports/<int:report_id>/", public_api.PublicReportDetailApi.as_view(), name="public-report-detail"),
     path("public/stats/", public_api.PublicStatsApi.as_view(), name="public-stats"),
+    path("public/notices/", notices_api.PublicNoticeListApi.as_view(), name="public-notice-list"),
 ]
 
 urlpatterns = [
@@ -37,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.urls")),
     path("api/v1/", include("backend.alerts.urls")),
+    path("api/v1/", include("backend.factchecks.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
     path("", include("realtime.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,6 +22,7 @@ from backend.accounts.permissions import IsOperator
 from backend.alerts import cap, feed, selectors, services
 from backend.alerts.areas import AreaInvalid, parse_geometry
 from backend.alerts.models import Alert, AlertUrgency, Certainty, Kind, Severity, State
+from backend.core.bilingual import OptionalEnglishTextOutput, optional_english
 from backend.core.errors import ApiError
 from backend.reports.outputs import NameSerializer, bilingual
 from routing.models import Area
@@ -79,11 +80,6 @@ def _area_from(values: dict[str, Any], *, required: bool) -> services.AreaChoice
 # --- outputs ------------------------------------------------------------------------------------
 
 
-class OptionalNameSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    vi = serializers.CharField()
-    en = serializers.CharField(allow_null=True, help_text="null when the operator wrote no English")
-
-
 class WardOutput(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
     name = NameSerializer()
@@ -122,13 +118,13 @@ class AlertOutput(serializers.Serializer):  # type: ignore[type-arg]
     def get_msg_type(self, alert: Alert) -> str:
         return list(alert.revisions.all())[-1].msg_type
 
-    @extend_schema_field(OptionalNameSerializer)
+    @extend_schema_field(OptionalEnglishTextOutput)
     def get_title(self, alert: Alert) -> dict[str, str | None]:
-        return {"vi": alert.title_vi, "en": alert.title_en or None}
+        return optional_english(alert.title_vi, alert.title_en)
 
-    @extend_schema_field(OptionalNameSerializer)
+    @extend_schema_field(OptionalEnglishTextOutput)
     def get_body(self, alert: Alert) -> dict[str, str | None]:
-        return {"vi": alert.body_vi, "en": alert.body_en or None}
+        return optional_english(alert.body_vi, alert.body_en)
 
     @extend_schema_field(NameSerializer)
     def get_kind_name(self, alert: Alert) -> dict[str, str]:

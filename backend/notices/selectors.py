@@ -1,0 +1,21 @@
+"""Reads for official information: what is published and not expired, pinned first, newest next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from backend.core.folding import query_words
+from backend.notices.models import Notice
+
+
+def public_notices(*, now: datetime, kind: str | None = None, query: str = "") -> QuerySet[Notice]:
+    qs = Notice.objects.filter(published=True, published_at__lte=now).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in query_words(query):
+        qs = qs.filter(search_text__contains=f" {word}")
+    return qs.order_by("-pinned", "-published_at", "-id")
