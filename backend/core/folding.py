@@ -2,20 +2,21 @@
 
 Citizens type "vac xin" as often as "vắc xin" (and foreigners almost always do), so searches compare
 folded forms: "Vắc-xin COVID gây vô sinh?" -> "vac xin covid gay vo sinh". Uses triage's own folding,
-so search and the classifier agree on what a word is.
+so search and the classifier agree on what a letter is.
 """
 
 from __future__ import annotations
 
 import re
 
-from triage.normalize import strip_diacritics
+from triage.text import fold as fold_marks
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def fold(text: str) -> str:
-    return _NOT_WORD.sub(" ", strip_diacritics(text).lower()).strip()
+    """triage's accent folding (lower case, no marks), then words only."""
+    return _NOT_WORD.sub(" ", fold_marks(text)).strip()
 
 
 def search_text(*parts: str) -> str:
