@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "backend.alerts",
     "backend.factchecks",
     "backend.notices",
+    "backend.transparency",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from backend.notices import apis as notices_api
 from backend.reports.apis import citizen as reports_api
 from backend.reports.apis import triage_preview as triage_api
 from backend.transparency import apis as public_api
+from backend.transparency import track_api
+from backend.transparency.assistant import apis as assistant_api
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -31,6 +33,9 @@ api_v1 = [
     path("public/reports/<int:report_id>/", public_api.PublicReportDetailApi.as_view(), name="public-report-detail"),
     path("public/stats/", public_api.PublicStatsApi.as_view(), name="public-stats"),
     path("public/notices/", notices_api.PublicNoticeListApi.as_view(), name="public-notice-list"),
+    path("public/notices/<int:notice_id>/", notices_api.PublicNoticeDetailApi.as_view(), name="public-notice-detail"),
+    path("public/track/<str:code>/", track_api.TrackApi.as_view(), name="public-track"),
+    path("assistant/", assistant_api.AssistantApi.as_view(), name="assistant"),
 ]
 
 urlpatterns = [

@@ -69,3 +69,12 @@ class PublicNoticeListApi(APIView):
         paginator = NoticePagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeOutput(page, many=True).data)
+
+
+class PublicNoticeDetailApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="public_notices_retrieve", tags=["public"], responses={200: NoticeOutput})
+    def get(self, request: Request, notice_id: int) -> Response:
+        return Response(NoticeOutput(selectors.public_notice_get(now=timezone.now(), notice_id=notice_id)).data)
