@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/v1/", include("backend.factchecks.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
     path("", include("realtime.urls")),
+    path("", include("backend.transparency.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"), name="docs"),
 ]
