@@ -13,6 +13,7 @@ from backend.reports.apis import triage_preview as triage_api
 from backend.transparency import apis as public_api
 from backend.transparency import track_api
 from backend.transparency.assistant import apis as assistant_api
+from backend.transparency.open311.discovery import DiscoveryApi
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("api/v1/", include("backend.alerts.urls")),
     path("api/v1/", include("backend.factchecks.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
+    re_path(r"^open311/discovery\.(?P<response_format>json|xml)$", DiscoveryApi.as_view(), name="open311-discovery"),
     path("", include("realtime.urls")),
     path("", include("backend.transparency.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
