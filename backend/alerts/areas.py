@@ -12,7 +12,6 @@ import math
 from typing import Any
 
 import shapely
-from shapely import affinity
 from shapely.geometry import Polygon, shape
 from shapely.validation import explain_validity
 
@@ -104,26 +103,3 @@ def outer_rings(geometry: dict[str, Any] | None, *, tolerance: float = 0.0002) -
     parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     return [[[x, y] for x, y in part.exterior.coords] for part in parts if not part.is_empty]
 
-
-def geometry_meets_wards(geometry: dict[str, Any], ward_codes: set[str]) -> bool:
-    """Whether a drawn area overlaps any of these wards (their polygons, else their centres)."""
-    from routing import runtime as routing
-
-    areas = routing.tables().areas
-    if is_circle(geometry):
-        c_lng, c_lat = geometry["center"]
-        # A circle in metres is an ellipse in degrees: one degree of longitude is shorter by cos(lat).
-        disc = shapely.Point(c_lng, c_lat).buffer(geometry["radius_m"] / 111_320, 32)
-        drawn = affinity.scale(disc, xfact=1 / max(0.01, math.cos(math.radians(c_lat))), yfact=1, origin=(c_lng, c_lat))
-    else:
-        drawn = shape(geometry)
-    for code in ward_codes:
-        area = areas.get(code)
-        if area is None:
-            continue
-        if area.geometry:
-            if drawn.intersects(shape(area.geometry)):
-                return True
-        elif geometry_covers(geometry, lat=area.centre_lat, lng=area.centre_lon):
-            return True
-    return False

@@ -91,8 +91,6 @@ class Alert(models.Model):
     version = models.PositiveIntegerField(default=1)
     # When the latest revision was sent: "newest first" in every list, and CAP's `sent`.
     issued_at = models.DateTimeField("phát hành lúc / issued at", db_index=True)
-    # Set once by the periodic job when the expiry passed and the live streams were told.
-    expiry_announced_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người tạo / created by"
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from backend.alerts.areas import geometry_covers, geometry_meets_wards
+from backend.alerts.areas import geometry_covers
 from backend.alerts.models import SEVERITY_RANK, Alert, AlertRevision, Severity, State
 from routing import runtime as routing
 from routing.models import Area
@@ -52,14 +52,6 @@ def active_alerts(*, now: datetime, lat: float | None = None, lng: float | None 
         ward_code = routing.locate(lat, lng)
         alerts = [a for a in alerts if covers(a, lat=lat, lng=lng, ward_code=ward_code)]
     return by_severity_then_newest(alerts)
-
-
-def meets_wards(alert: Alert, ward_codes: set[str]) -> bool:
-    """Whether a client subscribed to these wards hears of the warning: city-wide ones, ward ones
-    naming one of them, and drawn areas overlapping one of them."""
-    if alert.city_wide or any(area.code in ward_codes for area in alert.wards.all()):
-        return True
-    return alert.geometry is not None and geometry_meets_wards(alert.geometry, ward_codes)
 
 
 def alert_list(*, now: datetime, state: str | None = None) -> list[Alert]:

@@ -1,8 +1,7 @@
-"""Writes for warnings: publish, update, cancel, and announce the ones that expired.
+"""Writes for warnings: publish, update, cancel.
 
 Each issue of a warning is one short transaction that locks the row, checks, writes the new state and
-one AlertRevision (the history CAP's `references` are built from), and tells the live streams after
-commit. A cancelled or expired warning is final: it cannot be changed or
+one AlertRevision (the history CAP's `references` are built from). A cancelled or expired warning is final: it cannot be changed or
 cancelled again (409), so the history always ends with what citizens were last told.
 """
 
@@ -174,21 +173,3 @@ def alert_cancel(*, actor: User, alert_id: int, reason: str = "", now: datetime 
         _revise(alert, msg_type=MsgType.CANCEL, actor=actor, now=now, changed=["cancelled"])
     return alert
 
-
-def alerts_announce_expired(*, now: datetime | None = None) -> int:
-    """Tell the live streams about each warning whose expiry passed, once per warning.
-
-    Claimed with a conditional UPDATE, so two periodic passes running at once announce it once.
-    """
-    now = now or timezone.now()
-    due = list(
-        Alert.objects.filter(expiry_announced_at__isnull=True, cancelled_at__isnull=True, expires_at__lte=now)
-        .order_by("expires_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    announced = 0
-    for pk in due:
-        with transaction.atomic():
-            claimed = Alert.objects.filter(pk=pk, expiry_announced_at__isnull=True).update(expiry_announced_at=now)
-            announced += claimed
-    return announced
