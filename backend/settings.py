@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "routing",
     "backend.reports",
     "realtime",
+    "backend.alerts",
+    "backend.factchecks",
+    "backend.notices",
+    "backend.transparency",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +318,10 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "backend.reports.models.ReportEvent.Kind",
         "PhotoKindEnum": "backend.reports.models.Photo.Kind",
         "StatusEnum": "backend.reports.models.Status",
+        "UrgencyEnum": "routing.models.Urgency",
+        "AlertKindEnum": "backend.alerts.models.Kind",
+        "AlertUrgencyEnum": "backend.alerts.models.AlertUrgency",
+        "NoticeKindEnum": "backend.notices.models.NoticeKind",
         "Open311StatusEnum": ["open", "closed"],
         "Open311TypeEnum": ["realtime"],
         "Open311DatatypeEnum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"],
@@ -392,6 +400,8 @@ PERIODIC_INTERVAL_SECONDS = env_float("PERIODIC_INTERVAL_SECONDS", 60.0)
 PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", not env_str("DATABASE_URL"))
 # Open311 GeoReport v2: the city this endpoint serves (the spec suggests its website's domain).
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "hue.gov.vn")
+# CAP 1.2 warnings (backend/alerts/): who sends them, as CAP consumers identify a sender.
+CAP_SENDER = env_str("CAP_SENDER", "ioc@hue.gov.vn")
 
 # --- realtime (dashboards over websockets) -----------------------------------------------------
 REALTIME_ACCESS = env_str("REALTIME_ACCESS", "backend.reports.realtime_access.socket_access")  # a SocketAccess

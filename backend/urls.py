@@ -7,9 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.accounts import api as accounts_api
 from backend.core import health, metrics, reference_api
 from backend.core.errors import json_error_view
+from backend.notices import apis as notices_api
 from backend.reports.apis import citizen as reports_api
 from backend.reports.apis import triage_preview as triage_api
 from backend.transparency import apis as public_api
+from backend.transparency import track_api
+from backend.transparency.assistant import apis as assistant_api
+from backend.transparency.open311.discovery import DiscoveryApi
 
 api_v1 = [
     path("health/", health.HealthApi.as_view(), name="health"),
@@ -29,6 +33,10 @@ api_v1 = [
     path("public/reports/", public_api.PublicReportListApi.as_view(), name="public-report-list"),
     path("public/reports/<int:report_id>/", public_api.PublicReportDetailApi.as_view(), name="public-report-detail"),
     path("public/stats/", public_api.PublicStatsApi.as_view(), name="public-stats"),
+    path("public/notices/", notices_api.PublicNoticeListApi.as_view(), name="public-notice-list"),
+    path("public/notices/<int:notice_id>/", notices_api.PublicNoticeDetailApi.as_view(), name="public-notice-detail"),
+    path("public/track/<str:code>/", track_api.TrackApi.as_view(), name="public-track"),
+    path("assistant/", assistant_api.AssistantApi.as_view(), name="assistant"),
 ]
 
 urlpatterns = [
@@ -36,8 +44,12 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.urls")),
+    path("api/v1/", include("backend.alerts.urls")),
+    path("api/v1/", include("backend.factchecks.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
+    re_path(r"^open311/discovery\.(?P<response_format>json|xml)$", DiscoveryApi.as_view(), name="open311-discovery"),
     path("", include("realtime.urls")),
+    path("", include("backend.transparency.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"), name="docs"),
 ]

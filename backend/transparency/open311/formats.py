@@ -24,6 +24,8 @@ ITEM_NAMES = {
     "attributes": "attribute",
     "values": "value",
     "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
 # Characters XML 1.0 cannot carry at all (control characters a citizen's text may hold): dropped, so
 # one report's stray \x0b cannot make the whole document unreadable.

@@ -1,0 +1,11 @@
+"""Messages of the tracking page and the assistant, added to the one code -> (vi, en) table."""
+
+from backend.core.messages import MESSAGES, Message
+
+MESSAGES.update(
+    {
+        "tracking_code_not_found": Message(
+            "Không tìm thấy phản ánh với mã theo dõi này.", "No report has this tracking code."
+        ),
+    }
+)
