@@ -196,15 +196,6 @@ if REDIS_URL:
             },
         }
     }
-    # One cache for every server (throttles, anything cached across processes); the channel layer's
-    # keys live beside it under their own prefix.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("CACHE_URL", REDIS_URL),
-            "KEY_PREFIX": "hue",
-        }
-    }
 else:
     # The default capacity (100 messages per socket) drops live events in a burst; realtime repairs
     # such gaps from the event log, but a larger buffer avoids the repair work.
@@ -214,9 +205,8 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- cache: abuse limits (backend/core/limits.py) ----------------------------------------------
+# --- cache: abuse limits (backend/core/limits.py), anything cached across processes -------------
 # In production one Redis shared by every worker, so a limit holds across processes; the embedded
 # default is one process and keeps its counters in memory. Short timeouts: a dead Redis must not hang
 # requests (limits then fail as each one says).
@@ -224,7 +214,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "hue",
             "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
         }
