@@ -273,7 +273,6 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from realtime import access
 from realtime.streams import KINDS
+from routing.selectors import areas_by_name
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:
@@ -89,10 +90,9 @@ def wards_geojson(request: HttpRequest) -> HttpResponse:
 
     Public geography (the citizen's app draws it before login to place a pin), so no login.
     """
-    from routing.models import Area  # presentation data only; realtime never imports backend
 
     features = []
-    for area in Area.objects.order_by("name"):
+    for area in areas_by_name():
         geometry = _rounded(area.geometry) if area.geometry else None
         features.append(
             {

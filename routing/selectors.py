@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from routing import runtime
-from routing.models import Agency, Area, Category, RoutingRule
+from routing.models import Agency, Area, Category, CategoryDefaultAgency, RoutingRule
 
 
 def category_get(code: str) -> Category | None:
@@ -54,3 +54,26 @@ def routing_rule_get(rule_id: int | None) -> RoutingRule | None:
     if rule_id is None:
         return None
     return RoutingRule.objects.select_related("category", "agency").filter(pk=rule_id).first()
+
+
+def categories_all() -> QuerySet[Category]:
+    return Category.objects.order_by("code")
+
+
+def areas_by_name() -> QuerySet[Area]:
+    return Area.objects.order_by("name")
+
+
+def fallback_agency() -> Agency | None:
+    """The agency that takes what no rule or default covers (the monitoring centre in Huế)."""
+    return agencies_active().filter(is_fallback=True).first()
+
+
+def category_default_agency(category_code: str) -> Agency | None:
+    """The agency a category goes to by default, or None."""
+    default = CategoryDefaultAgency.objects.select_related("agency").filter(category__code=category_code).first()
+    return default.agency if default is not None else None
+
+
+def agency_handles(agency_id: int | None, category_code: str) -> bool:
+    return agency_id is not None and Agency.objects.filter(pk=agency_id, categories__code=category_code).exists()

@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework import status
 
 from backend.accounts.lockout import login_locked_for
 from backend.accounts.models import OtpChallenge, Role, User
@@ -20,9 +19,9 @@ from backend.accounts.phones import is_sms_mobile, normalize_phone
 from backend.accounts.sms import get_sms_sender
 from backend.accounts.tokens import token_issue
 from backend.core.db_locks import serialize_on
-from backend.core.errors import ApiError
 from backend.core.exceptions import Forbidden, InvalidInput, RateLimited
 from backend.core.limits import Limit, limit_hit
+from routing.selectors import agencies_all
 
 
 def _code_hash(phone: str, code: str) -> str:
@@ -33,7 +32,7 @@ def _code_hash(phone: str, code: str) -> str:
 def _phone_or_error(raw: str) -> str:
     phone = normalize_phone(raw)
     if phone is None:
-        raise ApiError("invalid_phone", fields={"phone": ["invalid_phone"]})
+        raise InvalidInput("invalid_phone", fields={"phone": ["invalid_phone"]})
     return phone
 
 
@@ -109,13 +108,13 @@ def otp_verify(*, phone: str, code: str, device: str = "") -> tuple[User, str]:
             .first()
         )
         if challenge is None or challenge.expires_at <= now:
-            raise ApiError("otp_expired", fields={"code": ["otp_expired"]})
+            raise InvalidInput("otp_expired", fields={"code": ["otp_expired"]})
         if challenge.attempts >= settings.OTP_MAX_ATTEMPTS:
-            raise ApiError("otp_too_many_attempts", status.HTTP_429_TOO_MANY_REQUESTS)
+            raise RateLimited("otp_too_many_attempts")
         if not hmac.compare_digest(challenge.code_hash, _code_hash(phone, code.strip())):
             challenge.attempts += 1
             challenge.save(update_fields=["attempts"])
-            wrong = ApiError("otp_invalid", fields={"code": ["otp_invalid"]})
+            wrong = InvalidInput("otp_invalid", fields={"code": ["otp_invalid"]})
         else:
             # Using a code ends it and every other code of this phone, older ones included.
             OtpChallenge.objects.filter(phone=phone, consumed_at__isnull=True).update(consumed_at=now)
@@ -138,13 +137,12 @@ def staff_login(*, request: HttpRequest | None, username: str, password: str, de
     if locked_for:
         raise RateLimited("login_locked", retry_after=locked_for, seconds=locked_for)
     if user is None or not isinstance(user, User) or user.role == Role.CITIZEN:
-        raise ApiError("invalid_credentials", status.HTTP_400_BAD_REQUEST)
+        raise InvalidInput("invalid_credentials")
     return user, token_issue(user=user, device=device)
 
 
 def user_ensure(*, username: str, role: str, agency_code: str | None = None) -> User:
     """Create or update a staff/citizen account for operations and integrations (issue_token)."""
-    from routing.models import Agency
 
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; choose from {', '.join(Role.values)}")
@@ -152,9 +150,9 @@ def user_ensure(*, username: str, role: str, agency_code: str | None = None) -> 
     if role == Role.AGENCY:
         if not agency_code:
             raise ValueError("--agency CODE is required for role agency")
-        agency = Agency.objects.filter(code=agency_code).first()
+        agency = agencies_all().filter(code=agency_code).first()
         if agency is None:
-            codes = ", ".join(Agency.objects.values_list("code", flat=True))
+            codes = ", ".join(agencies_all().values_list("code", flat=True))
             raise ValueError(f"unknown agency {agency_code!r}; known: {codes}")
     user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "agency": agency})
     user.role = role

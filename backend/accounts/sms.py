@@ -19,16 +19,15 @@ from typing import Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
-from rest_framework import status
 
-from backend.core.errors import ApiError
+from backend.core.exceptions import Unavailable
 
 logger = logging.getLogger("backend.sms")
 
 
 class SmsSender(Protocol):
     def send(self, phone: str, text: str) -> None:
-        """Deliver ``text`` to ``phone`` (E.164) or raise ``ApiError('sms_unavailable')``."""
+        """Deliver ``text`` to ``phone`` (E.164) or raise ``Unavailable('sms_unavailable')``."""
         ...
 
 
@@ -73,10 +72,10 @@ class HttpSmsSender:
         except urllib.error.HTTPError as failure:
             # Neither the phone number nor the code goes to the log: only what the gateway said.
             logger.error("SMS gateway refused the message: HTTP %s", failure.code)
-            raise ApiError("sms_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE) from None
+            raise Unavailable("sms_unavailable") from None
         except (urllib.error.URLError, TimeoutError, OSError) as failure:
             logger.error("SMS gateway unreachable: %s", type(failure).__name__)
-            raise ApiError("sms_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE) from None
+            raise Unavailable("sms_unavailable") from None
 
 
 def get_sms_sender() -> SmsSender:

@@ -25,7 +25,7 @@ from backend.alerts.models import Alert, AlertUrgency, Certainty, Kind, Severity
 from backend.core.bilingual import OptionalEnglishTextOutput, optional_english
 from backend.core.errors import ApiError
 from backend.reports.outputs import NameSerializer, bilingual
-from routing.models import Area
+from routing.selectors import areas_all
 
 PUBLIC_PAGE = "/public/"
 
@@ -54,7 +54,7 @@ class AlertInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     expires_at = serializers.DateTimeField()
     city_wide = serializers.BooleanField(required=False, default=False)
     wards = serializers.ListField(
-        child=serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all()),
+        child=serializers.SlugRelatedField(slug_field="code", queryset=areas_all()),
         required=False, default=list, help_text="ward codes (GET /api/v1/areas/)",
     )
     geometry = GeometryField(

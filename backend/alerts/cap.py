@@ -21,6 +21,7 @@ from django.utils import timezone
 from backend.alerts.areas import cap_circle, cap_polygon, is_circle, outer_rings
 from backend.alerts.models import Alert, AlertRevision, Kind, MsgType
 from routing.models import Agency
+from routing.selectors import fallback_agency
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CONTENT_TYPE = "application/cap+xml; charset=utf-8"
@@ -61,7 +62,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 
 
 def _sender_agency() -> Agency | None:
-    return Agency.objects.filter(is_fallback=True, active=True).order_by("code").first()
+    return fallback_agency()
 
 
 def _area(info: ET.Element, alert: Alert, language: str) -> None:

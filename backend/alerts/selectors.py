@@ -16,12 +16,12 @@ from django.http import Http404
 from backend.alerts.areas import geometry_covers
 from backend.alerts.models import SEVERITY_RANK, Alert, AlertRevision, Severity, State
 from routing import runtime as routing
-from routing.models import Area
+from routing.selectors import areas_by_name
 
 
 def with_relations(qs: QuerySet[Alert]) -> QuerySet[Alert]:
     return qs.prefetch_related(
-        Prefetch("wards", queryset=Area.objects.order_by("name")),
+        Prefetch("wards", queryset=areas_by_name()),
         Prefetch("revisions", queryset=AlertRevision.objects.order_by("version")),
     )
 

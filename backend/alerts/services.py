@@ -13,12 +13,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
-from rest_framework import status
 
 from backend.accounts.models import User
 from backend.alerts.models import Alert, AlertRevision, MsgType, State
-from backend.core.errors import ApiError
+from backend.core.exceptions import Conflict, InvalidInput, NotFound
+from backend.core.messages import Message
 from routing.models import Area
 
 CONTENT_FIELDS = (
@@ -58,15 +57,15 @@ def area_choice(*, city_wide: bool | None, wards: list[Area] | None, geometry: d
     chosen = [name for name, given in (("city_wide", bool(city_wide)), ("wards", bool(wards)), ("geometry", geometry is not None)) if given]
     if len(chosen) != 1:
         problem = ["choose exactly one of city_wide, wards, geometry"]
-        raise ApiError("alert_area_required", fields={name: problem for name in AREA_FIELDS})
+        raise InvalidInput("alert_area_required", fields={name: problem for name in AREA_FIELDS})
     return AreaChoice(city_wide=bool(city_wide), wards=list(wards or []), geometry=geometry)
 
 
 def _check_times(starts_at: datetime, expires_at: datetime, now: datetime) -> None:
     if expires_at <= now:
-        raise ApiError("invalid", fields={"expires_at": ["must be in the future"]})
+        raise InvalidInput("invalid", fields={"expires_at": ["must be in the future"]})
     if expires_at <= starts_at:
-        raise ApiError("invalid", fields={"expires_at": ["must be after starts_at"]})
+        raise InvalidInput("invalid", fields={"expires_at": ["must be after starts_at"]})
 
 
 def snapshot(alert: Alert) -> dict[str, Any]:
@@ -122,12 +121,11 @@ def alert_create(*, actor: User, data: AlertInput, now: datetime | None = None) 
 def _locked_open(alert_id: int, now: datetime) -> Alert:
     alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None:
-        raise ApiError("not_found", status.HTTP_404_NOT_FOUND)
+        raise NotFound()
     state = alert.state(now)
     if state in _FINAL_WORDS:
         vi, en = _FINAL_WORDS[state]
-        english = (get_language() or "vi").startswith("en")
-        raise ApiError("alert_closed", status.HTTP_409_CONFLICT, state=en if english else vi)
+        raise Conflict("alert_closed", state=Message(vi, en))
     return alert
 
 
@@ -150,7 +148,7 @@ def alert_update(
         after = {**snapshot(alert), "wards": sorted(a.code for a in area.wards) if area is not None else before["wards"]}
         changed = [name for name in after if after[name] != before[name]]
         if not changed:
-            raise ApiError("alert_nothing_to_change")
+            raise InvalidInput("alert_nothing_to_change")
         alert.version += 1
         alert.issued_at = now
         alert.save()

@@ -65,7 +65,10 @@ def http_status_of(exc: DomainError) -> int:
 
 def api_error_from(exc: DomainError) -> ApiError:
     """A domain refusal as the API answers it: status by kind, message in the asker's language."""
-    params = transition_params(exc.action, exc.status_label) if isinstance(exc, IllegalTransition) else exc.params
+    if isinstance(exc, IllegalTransition):
+        params: dict[str, object] = dict(transition_params(exc.action, exc.status_label))
+    else:  # a parameter may carry both wordings (a Message): it is rendered in the asker's language
+        params = {k: v.render() if isinstance(v, Message) else v for k, v in exc.params.items()}
     fields = {
         name: [text.render() if isinstance(text, Message) else str(text) for text in texts]
         for name, texts in exc.fields.items()

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from routing.models import Agency, Area, Category
+from routing.selectors import agencies_active, areas_all, categories_active
 
 
 class CategoryListApi(APIView):
@@ -25,7 +26,7 @@ class CategoryListApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["reference"])
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(Category.objects.filter(active=True), many=True).data)
+        return Response(self.OutputSerializer(categories_active(), many=True).data)
 
 
 class AgencyListApi(APIView):
@@ -41,7 +42,7 @@ class AgencyListApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["reference"])
     def get(self, request: Request) -> Response:
-        agencies = Agency.objects.filter(active=True).prefetch_related("categories")
+        agencies = agencies_active().prefetch_related("categories")
         return Response(self.OutputSerializer(agencies, many=True).data)
 
 
@@ -56,4 +57,4 @@ class AreaListApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["reference"])
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(Area.objects.all(), many=True).data)
+        return Response(self.OutputSerializer(areas_all(), many=True).data)

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status
 
 from backend.accounts.models import Role, User
-from backend.core.errors import ApiError
+from backend.core.exceptions import Conflict, InvalidInput, NotFound
 from backend.factchecks.models import FactCheck, Sighting
 from backend.reports.models import Report
-from routing.models import Agency, CategoryDefaultAgency
+from routing.models import Agency
+from routing.selectors import agency_handles, category_default_agency
 
 MISINFORMATION = "misinformation"
 CONTENT_FIELDS = (
@@ -31,17 +31,17 @@ def may_check_facts(user: Any) -> bool:
     return bool(
         role == Role.AGENCY
         and user.agency_id
-        and Agency.objects.filter(pk=user.agency_id, categories__code=MISINFORMATION).exists()
+        and agency_handles(user.agency_id, MISINFORMATION)
     )
 
 
 def _concluding_agency(actor: User) -> Agency:
     if actor.role == Role.AGENCY and actor.agency is not None:
         return actor.agency
-    default = CategoryDefaultAgency.objects.select_related("agency").filter(category__code=MISINFORMATION).first()
-    if default is None:
-        raise ApiError("invalid", fields={"agency": ["no agency handles misinformation"]})
-    return default.agency
+    agency = category_default_agency(MISINFORMATION)
+    if agency is None:
+        raise InvalidInput("invalid", fields={"agency": ["no agency handles misinformation"]})
+    return agency
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,14 @@ def _reports_for(actor: User, report_ids: list[int], fact_check: FactCheck | Non
         report = reports.get(report_id)
         # Another agency's ticket answers as missing: its existence is not theirs to know.
         if report is None or (actor.role == Role.AGENCY and report.agency_id != actor.agency_id):
-            raise ApiError("not_found", status.HTTP_404_NOT_FOUND, fields={"reports": [f"{report_id}: not found"]})
+            raise NotFound(fields={"reports": [f"{report_id}: not found"]})
         if report.category is None or report.category.code != MISINFORMATION:
-            raise ApiError("factcheck_not_a_rumour", fields={"reports": [str(report_id)]}, value=report_id)
+            raise InvalidInput("factcheck_not_a_rumour", fields={"reports": [str(report_id)]}, value=report_id)
         elsewhere = Sighting.objects.filter(report=report)
         if fact_check is not None:
             elsewhere = elsewhere.exclude(fact_check=fact_check)
         if elsewhere.exists():
-            raise ApiError("factcheck_report_elsewhere", status.HTTP_409_CONFLICT, value=report_id)
+            raise Conflict("factcheck_report_elsewhere", value=report_id)
         out.append(report)
     return out
 
@@ -95,7 +95,7 @@ def factcheck_update(*, actor: User, fact_check_id: int, changes: dict[str, Any]
     with transaction.atomic():
         fact_check = FactCheck.objects.select_for_update().filter(pk=fact_check_id).first()
         if fact_check is None:
-            raise ApiError("not_found", status.HTTP_404_NOT_FOUND)
+            raise NotFound()
         for name, value in changes.items():
             setattr(fact_check, name, value)
         if fact_check.published and fact_check.published_at is None:
@@ -109,7 +109,7 @@ def sightings_add(*, actor: User, fact_check_id: int, report_ids: list[int]) -> 
     with transaction.atomic():
         fact_check = FactCheck.objects.select_for_update().filter(pk=fact_check_id).first()
         if fact_check is None:
-            raise ApiError("not_found", status.HTTP_404_NOT_FOUND)
+            raise NotFound()
         reports = _reports_for(actor, report_ids, fact_check)
         already = set(fact_check.sightings.values_list("report_id", flat=True))
         Sighting.objects.bulk_create(

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from shapely.geometry import mapping, shape
 
-from routing.models import Area
+from routing.selectors import areas_by_name
 
 
 def public_page(request: HttpRequest) -> HttpResponse:
@@ -26,7 +26,7 @@ def track_page(request: HttpRequest) -> HttpResponse:
 @cache_control(max_age=3600, public=True)
 def wards_geojson(request: HttpRequest) -> JsonResponse:
     features = []
-    for area in Area.objects.order_by("name"):
+    for area in areas_by_name():
         geometry = None
         if area.geometry:
             simplified = shape(area.geometry).simplify(0.0002, preserve_topology=True)

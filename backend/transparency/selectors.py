@@ -33,7 +33,7 @@ from backend.core.instants import parse_instant
 from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.redaction import redact_contacts
 from backend.transparency.stats import stats_per_agency, stats_per_category
-from routing.models import Agency, Area, Category
+from routing.selectors import agencies_all, areas_all, categories_all
 
 PUBLIC_COORDINATE_DECIMALS = 4
 NOT_PUBLISHED = frozenset({Status.REJECTED})
@@ -140,9 +140,9 @@ class BBoxFilter(django_filters.Filter):
 class PublicReportFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=LISTED_STATUSES)
     # Codes are checked against the city's lists: a typo answers 400, not an empty map.
-    category = django_filters.ModelChoiceFilter(to_field_name="code", queryset=Category.objects.all())
-    area = django_filters.ModelChoiceFilter(to_field_name="code", queryset=Area.objects.all())
-    agency = django_filters.ModelChoiceFilter(to_field_name="code", queryset=Agency.objects.all())
+    category = django_filters.ModelChoiceFilter(to_field_name="code", queryset=categories_all())
+    area = django_filters.ModelChoiceFilter(to_field_name="code", queryset=areas_all())
+    agency = django_filters.ModelChoiceFilter(to_field_name="code", queryset=agencies_all())
     since = InstantFilter(field_name="created_at", lookup_expr="gte")
     until = InstantFilter(field_name="created_at", lookup_expr="lte", end_of_day=True)
     bbox = BBoxFilter()

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.reports.models import OPEN_STATUSES, Report, Status
-from routing.models import Agency, Category
+from routing.selectors import agencies_active, categories_active
 
 
 @dataclass
@@ -95,11 +95,11 @@ def _figures(
 
 def stats_per_agency(*, since: datetime | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per active agency, in code order (agencies with no reports included, with zeros)."""
-    names = {a.pk: (a.code, a.name_vi, a.name_en) for a in Agency.objects.filter(active=True).order_by("code")}
+    names = {a.pk: (a.code, a.name_vi, a.name_en) for a in agencies_active()}
     return _figures("agency_id", names, since=since, now=now or timezone.now())
 
 
 def stats_per_category(*, since: datetime | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per active category, in the taxonomy's order."""
-    names = {c.pk: (c.code, c.name_vi, c.name_en) for c in Category.objects.filter(active=True)}
+    names = {c.pk: (c.code, c.name_vi, c.name_en) for c in categories_active()}
     return _figures("category_id", names, since=since, now=now or timezone.now())

@@ -19,7 +19,7 @@ from backend.core.errors import ApiError
 from backend.reports.outputs import CitizenReportDetailOutput, CitizenReportOutput
 from backend.reports.selectors import reports as selectors
 from backend.reports.services import intake as services
-from routing.models import Category
+from routing.selectors import categories_active
 
 
 def _finite(value: float) -> None:
@@ -52,7 +52,7 @@ class CategoryCodeField(serializers.SlugRelatedField):
     }
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(slug_field="code", queryset=Category.objects.filter(active=True), **kwargs)
+        super().__init__(slug_field="code", queryset=categories_active(), **kwargs)
 
 
 class ReportCreateApi(APIView):

@@ -23,7 +23,8 @@ from backend.reports.models import Status
 from backend.reports.outputs import OperatorReportDetailOutput, OperatorReportOutput
 from backend.reports.selectors import queues as ops_selectors
 from backend.reports.services import lifecycle
-from routing.models import Agency, Urgency
+from routing.models import Urgency
+from routing.selectors import agencies_active
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -126,7 +127,7 @@ class AgencyCodeField(serializers.SlugRelatedField):
     default_error_messages = {"does_not_exist": "unknown agency: {value}", "invalid": "invalid agency"}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(slug_field="code", queryset=Agency.objects.filter(active=True), **kwargs)
+        super().__init__(slug_field="code", queryset=agencies_active(), **kwargs)
 
 
 class OpsReportAssignApi(APIView):

@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 import triage
 from backend.accounts.permissions import IsOperator
 from backend.core.messages import bilingual
-from routing.models import Category, Urgency
+from routing.models import Urgency
+from routing.selectors import category_get
 
 
 class TriagePreviewApi(APIView):
@@ -42,7 +43,7 @@ class TriagePreviewApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = triage.classify(data.validated_data["description"], review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
-        category = Category.objects.filter(code=result.category).first()
+        category = category_get(result.category)
         body = {
             "category": result.category,
             "category_name": {"vi": category.name_vi, "en": category.name_en} if category else {},

@@ -13,7 +13,7 @@ from backend.accounts.models import Role, User
 from backend.accounts.services import user_ensure
 from backend.reports.models import Report
 from backend.reports.services.intake import ReportInput, report_submit
-from routing.models import Agency, Area, Category
+from routing.selectors import agencies_all, areas_all, categories_all
 
 DEMO_PASSWORD = "hue-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -62,7 +62,7 @@ class DemoAccount:
 def demo_accounts_ensure() -> list[DemoAccount]:
     accounts = [DemoAccount("admin", DEMO_PASSWORD, Role.ADMIN, None)]
     accounts.append(DemoAccount("operator", DEMO_PASSWORD, Role.OPERATOR, None))
-    for agency in Agency.objects.order_by("code"):
+    for agency in agencies_all():
         accounts.append(DemoAccount(f"staff-{agency.code}", DEMO_PASSWORD, Role.AGENCY, agency.code))
     for account in accounts:
         user = user_ensure(username=account.username, role=account.role, agency_code=account.agency)
@@ -79,8 +79,8 @@ def demo_citizens_ensure() -> list[User]:
 
 def demo_reports_ensure() -> int:
     citizens = demo_citizens_ensure()
-    areas = {a.code: a for a in Area.objects.all()}
-    categories = {c.code: c for c in Category.objects.all()}
+    areas = {a.code: a for a in areas_all()}
+    categories = {c.code: c for c in categories_all()}
     rng = random.Random(2026)
     created = 0
     for index, (text, area_code, hint) in enumerate(DEMO_REPORTS):
@@ -146,7 +146,7 @@ def _demo_step(report: Report, step: str, operator: User) -> None:
     if report.agency is not None:
         staff = user_ensure(username=f"staff-{report.agency.code}", role=Role.AGENCY, agency_code=report.agency.code)
     if action == "confirm":
-        category = report.category or report.category_hint or Category.objects.get(code="other")
+        category = report.category or report.category_hint or categories_all().get(code="other")
         lifecycle.report_triage_confirm(
             actor=operator, report_id=report.pk, category=category, urgency=report.urgency or "normal"
         )

@@ -24,7 +24,7 @@ from backend.core.folding import fold
 from backend.transparency import tracking
 from backend.transparency.assistant import retrieval
 from routing import runtime as routing
-from routing.models import Agency
+from routing.selectors import fallback_agency
 
 RETRIEVAL_MIN_SCORE = 0.3
 TRIAGE_MIN_CONFIDENCE = 0.5
@@ -78,7 +78,7 @@ def _t(language: str, vi: str, en: str) -> str:
 
 
 def _hotline() -> dict[str, Any]:
-    ioc = Agency.objects.filter(is_fallback=True, active=True).order_by("code").first()
+    ioc = fallback_agency()
     phone = ioc.phone if ioc is not None and ioc.phone else "1022"
     return {"phone": phone, "name": {"vi": ioc.name_vi, "en": ioc.name_en} if ioc else None, "app": "Hue-S"}
 

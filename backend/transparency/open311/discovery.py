@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.transparency.open311.views import FORMAT, NO_FORMAT_QUERY, Open311View
-from routing.models import Agency
+from routing.selectors import fallback_agency
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Bump when the endpoint's behaviour changes in a way clients should notice.
@@ -19,7 +19,7 @@ CHANGESET = "2026-12-08T00:00:00+07:00"
 
 
 def discovery(base_url: str) -> dict[str, Any]:
-    ioc = Agency.objects.filter(is_fallback=True, active=True).order_by("code").first()
+    ioc = fallback_agency()
     contact = f"{ioc.name_en}, hotline {ioc.phone}" if ioc is not None and ioc.phone else "Huế IOC"
     return {
         "changeset": CHANGESET,

@@ -20,6 +20,7 @@ from backend.core.exceptions import NotFound
 from backend.reports.models import OPEN_STATUSES, Report, Status
 from backend.transparency.selectors import published_reports, with_public_events
 from routing.models import Category
+from routing.selectors import categories_with_default_agency
 
 MAX_REQUESTS = 1000
 MAX_WINDOW = timedelta(days=90)
@@ -27,7 +28,7 @@ MAX_WINDOW = timedelta(days=90)
 
 def services() -> QuerySet[Category]:
     """Active categories in the taxonomy's order, with the agency each goes to by default (its group)."""
-    return Category.objects.filter(active=True).select_related("default_agency__agency")
+    return categories_with_default_agency()
 
 
 def service_get(*, code: str) -> Category:

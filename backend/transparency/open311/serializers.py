@@ -23,6 +23,7 @@ from backend.reports.redaction import redact_contacts
 from backend.transparency import selectors as public_selectors
 from backend.transparency.open311.selectors import MAX_REQUESTS, MAX_WINDOW, RequestSearch
 from routing.models import Area, Category
+from routing.selectors import categories_all
 
 STATUS_OPEN, STATUS_CLOSED = "open", "closed"
 
@@ -307,7 +308,7 @@ class RequestSearchInput(serializers.Serializer):  # type: ignore[type-arg]
         if not codes:
             return None
         # Inactive categories too: their past requests are still published.
-        known = set(Category.objects.filter(code__in=codes).values_list("code", flat=True))
+        known = set(categories_all().filter(code__in=codes).values_list("code", flat=True))
         unknown = [code for code in codes if code not in known]
         if unknown:
             raise serializers.ValidationError(f"unknown service_code: {', '.join(unknown)}")

@@ -47,7 +47,7 @@ from backend.transparency.open311.serializers import (
     RequestSearchInput,
     service_notice,
 )
-from routing.models import Category
+from routing.selectors import category_get
 
 LANGUAGES = ("vi", "en")
 
@@ -192,7 +192,7 @@ class RequestListCreateApi(Open311View):
         data = RequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        category = Category.objects.filter(active=True, code=values["service_code"]).first()
+        category = category_get(values["service_code"])
         if category is None:
             raise ApiError("open311_service_not_found", status.HTTP_404_NOT_FOUND, value=values["service_code"])
         outcome = services.report_submit(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from backend.accounts.services import user_ensure
 from backend.accounts.tokens import token_issue
 from backend.reports.simulator import simulate
-from routing.models import Area
+from routing.selectors import areas_all
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         citizen = user_ensure(username=f"citizen:{options['phone']}", role="citizen")
         token = token_issue(user=citizen, device="simulator")
-        centres = [(a.centre_lat, a.centre_lon) for a in Area.objects.all()]
+        centres = [(a.centre_lat, a.centre_lon) for a in areas_all()]
         outcome = simulate(
             base_url=options["url"], token=token, centres=centres, count=options["count"], rate=options["rate"],
             seed=options["seed"], photo_share=options["photo_share"], retry_share=options["retry_share"],
