@@ -69,16 +69,13 @@ def make_report(reporter, *, agency=None, urgency="normal", alert=False, descrip
     """Given a report written the way the intake service writes it (event in the same transaction)."""
     from django.db import transaction
 
-    from backend.reports.models import Report
     from backend.reports.services import events
-    from routing.models import Area, Category
+    from tests.factories import make_report as report_row
 
     with transaction.atomic():
-        report = Report.objects.create(
-            tracking_code=f"RT{next(_codes):06d}", reporter=reporter, description=description,
-            latitude=16.4637, longitude=107.5909, status="assigned" if agency else "needs_review",
-            category=Category.objects.get(code="road_damage"), urgency=urgency,
-            area=Area.objects.order_by("name").first(), agency=agency,
+        report = report_row(
+            reporter, status="assigned" if agency else "needs_review", agency=agency.code if agency else None,
+            category="road_damage", urgency=urgency, description=description, latitude=16.4637, longitude=107.5909,
         )
         events.report_created(report, alert=alert)
     return report
