@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,27 +9,16 @@ import pytest
 
 import triage
 from backend.core import model_watch
+from tests.factories import two_model_versions
 
 MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
 
 
 @pytest.fixture
 def shared_models(tmp_path, settings):
-    """Two loadable versions in a models directory of their own, the newer one active.
-
-    The older is the bundled active model under another version name (older bundled versions were
-    trained with an earlier lexicon and no longer load, by design)."""
     root = tmp_path / "models"
     root.mkdir()
-    newer = (MODELS / "ACTIVE").read_text().strip()
-    older = "2000.01.01-1"
-    shutil.copytree(MODELS / newer, root / newer)
-    shutil.copytree(MODELS / newer, root / older)
-    manifest = json.loads((root / older / "manifest.json").read_text())
-    manifest["model_version"] = older
-    (root / older / "manifest.json").write_text(json.dumps(manifest))
-    versions = [older, newer]
-    (root / "ACTIVE").write_text(newer + "\n")
+    versions = two_model_versions(root)
     settings.TRIAGE_MODELS_DIR = root
     triage.reset_model()
     yield root, versions

@@ -3,7 +3,6 @@ and websocket clients talking to the real ASGI application."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
@@ -13,7 +12,6 @@ from channels.db import database_sync_to_async
 from tests.realtime.wscomm import WebsocketCommunicator
 
 ORIGIN = (b"origin", b"http://testserver")
-_codes = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
