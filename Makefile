@@ -7,7 +7,7 @@ PORT ?= 8000
 WARDS_GEOJSON ?= ../shared/data/geo/hue_wards_communes_2025.geojson
 export EMBEDDED_DEFAULT ?= true
 
-.PHONY: run test install lock check lint typecheck imports bench serve-only e2e clean
+.PHONY: run test install lock check lint typecheck imports bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,9 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# Every benchmark in turn, each with its defaults (minutes in all; figures beside a same-run baseline).
 bench: $(STAMP)
-	$(BIN)/python tests/bench/run_all.py
+	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
