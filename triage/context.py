@@ -62,7 +62,7 @@ REPORTED: Final = _words(
     r"(?:facebook|phay buc|zalo|tiktok|youtube|mang|mang xa hoi|clip|video|bai dang|bai viet|tin nhan) (?:\w+ ){0,4}(?:noi|bao|dua tin|cho rang|rang|tuyen bo|canh bao)",
     r"rumou?rs?", r"heard (?:that|people|someone)", r"people (?:are )?saying", r"(?:someone|somebody) (?:posted|says|said|claims)",
     r"(?:post|posts|video|clip|message|article)s? (?:\w+ ){0,3}(?:says?|saying|claims?|claiming|warns?|warning)",
-    r"going around",
+    r"going around", r"dang tin", r"bia (?:chuyen|dat|ra)", r"cau view", r"boi nho", r"made up",
 )  # fmt: skip
 VERIFICATION: Final = _words(
     r"co (?:that|dung|thiet) (?:khong|la|vay|ko)", r"thiet hay gia", r"that hay gia", r"xac minh", r"kiem chung",

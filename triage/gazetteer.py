@@ -78,7 +78,7 @@ STREETS: Final[tuple[str, ...]] = (
     "Nguyễn Thái Học", "Lê Hồng Phong", "Trương Định", "Nguyễn Hoàng", "Bạch Đằng", "Chế Lan Viên",
     "Nguyễn Phúc Nguyên", "Nguyễn Văn Linh", "Tôn Đức Thắng", "Lê Ngô Cát", "Kim Long",
     "Thanh Hải", "Hoàng Quốc Việt", "Dương Văn An", "Hồ Đắc Di", "Nguyễn Lương Bằng",
-    "Võ Văn Kiệt", "Đào Tấn", "Đào Duy Từ", "Hàm Nghi", "Hoàng Diệu", "Phùng Hưng",
+    "Võ Văn Kiệt", "Đặng Huy Trứ", "Nguyễn Tri Phương", "Nguyễn Tất Thành", "Đào Tấn", "Đào Duy Từ", "Hàm Nghi", "Hoàng Diệu", "Phùng Hưng",
     "Đoàn Thị Điểm", "Tôn Thất Thiệp", "Lê Đại Hành", "Trần Quốc Toản", "Ngô Đức Kế", "Phan Đăng Lưu",
     "Ông Ích Khiêm", "Trần Nguyên Hãn", "Xuân 68", "Nguyễn Công Trứ", "Ngô Thì Nhậm", "Nguyễn Khuyến",
     "Phan Chu Trinh", "Lý Thái Tổ", "Đinh Công Tráng", "Lê Văn Hưu", "Trần Quang Khải", "Phạm Hồng Thái",

@@ -75,7 +75,7 @@ FILLER_WORDS: Final = frozenset(
     {
         "co", "bi", "thay", "phai", "con", "he", "la", "duoc", "ai", "gi", "xay", "ra", "dau", "hieu",
         "nguoi", "nao", "is", "are", "was", "were", "there", "any", "a", "an", "the", "sign", "signs",
-        "of", "on", "one", "evidence",
+        "of", "on", "one", "evidence", "chap", "hay", "hoac", "or", "see", "seen",
     }
 )  # fmt: skip
 MAX_FILLERS: Final = 3

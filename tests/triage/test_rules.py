@@ -153,11 +153,6 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "ngo doc tap the o cong ty",
         "Nhà tui bị đau bụng nhẹ",
     ),
-    "poisoning": (
-        "Cả nhà bị ngộ độc sau bữa cưới",
-        "ca nha bi ngo doc sau bua cuoi",
-        "Thực phẩm hết hạn bán ở chợ",
-    ),
 }
 
 RULES = default_rules()
