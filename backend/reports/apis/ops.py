@@ -165,7 +165,8 @@ class OpsReportMergeApi(APIView):
 
     @extend_schema_serializer(component_name="OpsMergeInput")
     class InputSerializer(serializers.Serializer):
-        into = serializers.IntegerField(min_value=1, help_text="id of the report this one duplicates")
+        # Bounded by the id column (64-bit): a larger number would reach the database and fail there.
+        into = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="id of the report this one duplicates")
 
     @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:
