@@ -115,6 +115,9 @@ class Report(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
     )
     me_too_count = models.PositiveIntegerField("số người cùng phản ánh / me too", default=0)
+    # Marked by an operator (a named person, a minor, a victim...): never published by any path
+    # (backend/reports/publication.py), whatever its category.
+    sensitive = models.BooleanField("nhạy cảm / sensitive", default=False)
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -185,6 +188,7 @@ class ReportEvent(models.Model):
         MERGED = "merged", "Gộp / Merged"
         ME_TOO = "me_too", "Cùng phản ánh / Me too"
         OVERDUE = "overdue", "Quá hạn / Overdue"
+        SENSITIVITY = "sensitivity", "Đánh dấu nhạy cảm / Sensitivity marked"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -27,6 +27,7 @@ from rest_framework import serializers
 
 from backend.core.messages import bilingual
 from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.publication import note_outside_the_city
 from backend.reports.redaction import redact_contacts
 from backend.transparency import selectors as public
 from routing.models import Urgency
@@ -74,6 +75,7 @@ class TriageOutput(serializers.Serializer):
 class TimelineEntry(serializers.ModelSerializer):
     kind_name = serializers.SerializerMethodField()
     status = serializers.CharField(source="new_status")
+    note = serializers.SerializerMethodField()
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -83,6 +85,9 @@ class TimelineEntry(serializers.ModelSerializer):
     @extend_schema_field(NameSerializer)
     def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
         return bilingual(ReportEvent.Kind(event.kind).label)
+
+    def get_note(self, event: ReportEvent) -> str:
+        return note_outside_the_city(event)
 
 
 class ReportNamesAndPhotos:
@@ -172,9 +177,11 @@ class CitizenReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, report: Report) -> str | None:
-        if not report.merged_into_id:
+        """The joined report's tracking code when it is the same citizen's; another's stays theirs."""
+        target = report.merged_into if report.merged_into_id else None
+        if target is None or target.reporter_id != report.reporter_id:
             return None
-        return report.merged_into.tracking_code if report.merged_into else None
+        return target.tracking_code
 
 
 class CitizenReportDetailOutput(CitizenReportOutput):
@@ -214,7 +221,12 @@ class OperatorReportOutput(CitizenReportOutput, DeadlineStateOutput):
     needs_review_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     routing_reason = serializers.CharField(read_only=True)
     routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
+    sensitive = serializers.BooleanField(read_only=True, help_text="marked by an operator: never published")
     reporter = serializers.SerializerMethodField(help_text="IOC staff only, even for anonymous reports")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_merged_into(self, report: Report) -> str | None:
+        return report.merged_into.tracking_code if report.merged_into_id and report.merged_into else None
 
     @extend_schema_field(ReporterOutput)
     def get_reporter(self, report: Report) -> dict[str, Any]:

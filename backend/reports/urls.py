@@ -13,6 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ops/reports/<int:report_id>/triage/", ops_api.OpsReportTriageApi.as_view(), name="ops-report-triage"),
     path("ops/reports/<int:report_id>/assign/", ops_api.OpsReportAssignApi.as_view(), name="ops-report-assign"),
     path("ops/reports/<int:report_id>/reject/", ops_api.OpsReportRejectApi.as_view(), name="ops-report-reject"),
+    path(
+        "ops/reports/<int:report_id>/sensitive/", ops_api.OpsReportSensitiveApi.as_view(), name="ops-report-sensitive"
+    ),
     path("ops/reports/<int:report_id>/merge/", ops_api.OpsReportMergeApi.as_view(), name="ops-report-merge"),
     path("ops/reports/<int:report_id>/notes/", ops_api.OpsReportNoteApi.as_view(), name="ops-report-notes"),
     # agencies

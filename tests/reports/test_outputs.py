@@ -18,7 +18,7 @@ CITIZEN_KEYS = {
 }
 DEADLINE_KEYS = {"open", "overdue", "reopened_count", "resolved_at", "closed_at", "rating_stars", "rating_comment"}
 OPERATOR_ROW_KEYS = CITIZEN_KEYS | DEADLINE_KEYS | {
-    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter",
+    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter", "sensitive",
 }
 OPERATOR_DETAIL_KEYS = OPERATOR_ROW_KEYS | {
     "triage_scores", "routing_rule", "photo_locations", "duplicates", "merged_reports", "timeline",
