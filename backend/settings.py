@@ -265,7 +265,11 @@ else:
     }
 # Serve static files from the finders in the embedded default so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+# Photos are served by the app after a signature and publication check (backend/reports/photo_access.py),
+# never as plain files. Behind the production proxy the app answers with an X-Accel-Redirect to this
+# internal proxy location for the bucket, and the proxy streams the file.
+PHOTO_ACCEL_REDIRECT = env_str("PHOTO_ACCEL_REDIRECT")
+PHOTO_URL_TTL_SECONDS = env_int("PHOTO_URL_TTL_SECONDS", 3600)
 
 # --- language -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

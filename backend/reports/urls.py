@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from backend.reports import photo_access
 from backend.reports.apis import agency as agency_api
 from backend.reports.apis import followup as followup_api
 from backend.reports.apis import ops as ops_api
@@ -38,6 +39,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "agency/tickets/<int:report_id>/return/", agency_api.AgencyTicketReturnApi.as_view(), name="agency-ticket-return"
     ),
     # citizens' follow-up
+    # Photo files behind signed, checked URLs (photo_access.py); not part of the JSON API schema.
+    path("photos/<int:photo_id>/<str:variant>/", photo_access.photo_file, name="photo-file"),
     path("reports/<int:report_id>/rating/", followup_api.ReportRatingApi.as_view(), name="report-rating"),
     path("reports/<int:report_id>/reopen/", followup_api.ReportReopenApi.as_view(), name="report-reopen"),
 ]

@@ -107,5 +107,5 @@ def test_photo_urls_are_absolute_from_the_setting_in_rest_and_socket(citizen_cli
     ).json()
     payload = EventLog.objects.get(report_id=body["id"]).ops_payload
     # then REST and the operators' socket carry the same absolute URL
-    assert body["photos"][0]["url"].startswith("https://phananh.hue.gov.vn/media/reports/")
+    assert body["photos"][0]["url"].startswith("https://phananh.hue.gov.vn/api/v1/photos/")
     assert payload["photos"][0]["url"] == body["photos"][0]["url"]
