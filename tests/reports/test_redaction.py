@@ -6,7 +6,7 @@ import pytest
 
 from backend.reports.redaction import EMAIL_MASK, ID_MASK, PHONE_MASK, redact_contacts
 
-P, E, I = PHONE_MASK, EMAIL_MASK, ID_MASK
+P, E, CID = PHONE_MASK, EMAIL_MASK, ID_MASK
 
 
 @pytest.mark.parametrize(
@@ -25,9 +25,9 @@ P, E, I = PHONE_MASK, EMAIL_MASK, ID_MASK
         ("Zalo:0905123456 nha", f"Zalo:{P} nha"),
         ("gọi 0905_123_456", f"gọi {P}"),
         ("hotline 1900 1234", f"hotline {P}"),  # 8 digits: a minimum of 10 would leak it
-        ("CCCD 046201001234 của bà", f"CCCD {I} của bà"),
-        ("CCCD: 046 201 001 234", f"CCCD: {I}"),
-        ("căn cước 0462 0100 1234", f"căn cước {I}"),
+        ("CCCD 046201001234 của bà", f"CCCD {CID} của bà"),
+        ("CCCD: 046 201 001 234", f"CCCD: {CID}"),
+        ("căn cước 0462 0100 1234", f"căn cước {CID}"),
         ("a[at]gmail.com", E),
         ("nam (at) gmail (dot) com", E),
         ("lan.tran [at] hue [.] gov [.] vn giúp", f"{E} giúp"),
