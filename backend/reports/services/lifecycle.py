@@ -340,8 +340,10 @@ def ticket_resolve(
                 for position, item in enumerate(stored)
             )
             _record(
+                # The after-photos' digests are sealed into the audit chain with the answer's text, so the
+                # agency's official answer can be proven unchanged (audit_chain.py, verify_audit_trail).
                 report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=note,
-                new_value={"photos": len(stored)},
+                new_value={"photos": len(stored), "photo_sha256": [item.photo.sha256 for item in stored]},
             )
             events.report_updated(report, change="resolved")
     except BaseException:
