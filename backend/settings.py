@@ -265,7 +265,11 @@ else:
     }
 # Serve static files from the finders in the embedded default so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+# Photos are served by the app after a signature and publication check (backend/reports/photo_access.py),
+# never as plain files. Behind the production proxy the app answers with an X-Accel-Redirect to this
+# internal proxy location for the bucket, and the proxy streams the file.
+PHOTO_ACCEL_REDIRECT = env_str("PHOTO_ACCEL_REDIRECT")
+PHOTO_URL_TTL_SECONDS = env_int("PHOTO_URL_TTL_SECONDS", 3600)
 
 # --- language -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -351,6 +355,7 @@ LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, fr
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
+OPEN311_REQUESTS_PER_KEY_PER_HOUR = env_int("OPEN311_REQUESTS_PER_KEY_PER_HOUR", 600)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
