@@ -157,11 +157,10 @@ def main() -> None:
     import django
 
     django.setup()
+    import django.db.models
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
-
-    import django.db.models
 
     from backend.accounts.models import User
     from backend.accounts.services import user_ensure

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 import triage
 from backend.core import model_watch
-
-MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
+from tests.deploy._models import models_with_twin
 
 
 @pytest.fixture
-def shared_models(tmp_path, monkeypatch):
-    """A copy of two versions in a models directory of their own, the newer one active."""
-    root = tmp_path / "models"
-    root.mkdir()
-    versions = sorted(p.name for p in MODELS.iterdir() if p.is_dir())[-2:]
-    for name in versions:
-        shutil.copytree(MODELS / name, root / name)
-    (root / "ACTIVE").write_text(versions[-1] + "\n")
-    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(root))
+def shared_models(tmp_path, settings):
+    """A models directory of its own (as ML_MODELS_DIR names it): two loadable versions, one active."""
+    older, newer = models_with_twin(tmp_path / "models" / "triage")
+    settings.ML_MODELS_DIR = tmp_path / "models"  # backend.core reconfigures triage
     triage.reset_model()
-    yield root, versions
+    yield tmp_path / "models" / "triage", (older, newer)
     triage.reset_model()
 
 

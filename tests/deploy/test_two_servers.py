@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,8 +33,8 @@ from tests.bench._server import (
     server_command,
     wait_healthy,
 )
+from tests.deploy._models import models_with_twin
 
-MODELS = ROOT / "ml_models" / "triage"
 PROMOTION_DEADLINE_S = 15.0
 CHECK_SECONDS = "1"
 
@@ -80,13 +79,8 @@ def two_servers() -> Iterator[dict]:
     database = urlparse(database)._replace(path=f"/{name}_two_servers").geturl()
     recreate_postgres_database(database)
     with tempfile.TemporaryDirectory() as var:
-        models = Path(var) / "models"
-        models.mkdir()
-        versions = sorted(p.name for p in MODELS.iterdir() if p.is_dir())[-2:]
-        for version in versions:
-            shutil.copytree(MODELS / version, models / version)
-        (models / "ACTIVE").write_text(versions[-1] + "\n")
-        env = base_env(var, {"DATABASE_URL": database, "REDIS_URL": redis, "TRIAGE_MODELS_DIR": str(models),
+        versions = models_with_twin(Path(var) / "models" / "triage")
+        env = base_env(var, {"DATABASE_URL": database, "REDIS_URL": redis, "ML_MODELS_DIR": str(Path(var) / "models"),
                              "TRIAGE_MODEL_CHECK_SECONDS": CHECK_SECONDS, "PERIODIC_IN_PROCESS": "false"})
         citizen = prepare(env)
         manage = [sys.executable, str(ROOT / "manage.py")]
