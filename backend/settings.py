@@ -192,15 +192,6 @@ if REDIS_URL:
             },
         }
     }
-    # One cache for every server (throttles, anything cached across processes); the channel layer's
-    # keys live beside it under their own prefix.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("CACHE_URL", REDIS_URL),
-            "KEY_PREFIX": "hue",
-        }
-    }
 else:
     # The default capacity (100 messages per socket) drops live events in a burst; realtime repairs
     # such gaps from the event log, but a larger buffer avoids the repair work.
@@ -210,7 +201,6 @@ else:
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- cache: abuse limits (backend/core/limits.py) ----------------------------------------------
 # In production one Redis shared by every worker, so a limit holds across processes; the embedded
