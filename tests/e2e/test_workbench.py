@@ -135,3 +135,12 @@ def test_open_detail_updates_live_when_someone_else_acts(browser, e2e_server):
     assert panel.locator("[data-testid=report-timeline] li").count() == before + 1
     assert page.evaluate("window.__sameDocument") is True
     context.close()
+
+
+def test_staff_login_page_is_accessible(browser, e2e_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{e2e_server.url}/dashboard/login/")
+    page.locator("#id_username").wait_for()
+    assert_accessible(page)
+    context.close()
