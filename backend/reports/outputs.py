@@ -268,6 +268,13 @@ class DuplicateOutput(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.CharField()
     distance_m = serializers.FloatField()
     score = serializers.FloatField(help_text="text similarity 0..1 (character trigrams, diacritics folded)")
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    thumbnail_url = serializers.SerializerMethodField(help_text="its first photo's thumbnail, or null")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, candidate: Any) -> str | None:
+        return media_url(candidate.thumbnail) if candidate.thumbnail else None
 
 
 class RoutingRuleOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -318,7 +325,7 @@ class OperatorReportDetailOutput(OperatorReportOutput):
     def get_duplicates(self, report: Report) -> list[dict[str, Any]]:
         from backend.reports.selectors.duplicates import duplicate_candidates
 
-        return [vars(c) for c in duplicate_candidates(report=report)]
+        return DuplicateOutput(duplicate_candidates(report=report), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_merged_reports(self, report: Report) -> list[int]:
