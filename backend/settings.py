@@ -265,7 +265,11 @@ else:
     }
 # Serve static files from the finders in the embedded default so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+# Photos are served by the app after a signature and publication check (backend/reports/photo_access.py),
+# never as plain files. Behind the production proxy the app answers with an X-Accel-Redirect to this
+# internal proxy location for the bucket, and the proxy streams the file.
+PHOTO_ACCEL_REDIRECT = env_str("PHOTO_ACCEL_REDIRECT")
+PHOTO_URL_TTL_SECONDS = env_int("PHOTO_URL_TTL_SECONDS", 3600)
 
 # --- language -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -351,29 +355,30 @@ LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, fr
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
+OPEN311_REQUESTS_PER_KEY_PER_HOUR = env_int("OPEN311_REQUESTS_PER_KEY_PER_HOUR", 600)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
 SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "HUE-S")
 SMS_HTTP_TIMEOUT = env_float("SMS_HTTP_TIMEOUT", 10.0)
-if PRODUCTION and SMS_SENDER != "backend.accounts.sms.HttpSmsSender" and not env_bool("SMS_CUSTOM_SENDER"):
+# The log sender writes each login code beside its phone number: a development tool only.
+if PRODUCTION and SMS_SENDER == "backend.accounts.sms.LogSmsSender":
     raise ImproperlyConfigured(
-        f"SMS_SENDER={SMS_SENDER} does not deliver one-time codes to phones: production needs "
-        "SMS_SENDER=backend.accounts.sms.HttpSmsSender with SMS_HTTP_URL and SMS_HTTP_TOKEN "
-        "(or SMS_CUSTOM_SENDER=true for a sender class of your own)."
+        "SMS_SENDER: production needs an SMS gateway; backend.accounts.sms.LogSmsSender writes login codes "
+        "and phone numbers to the log (allowed only in the embedded default or with DJANGO_DEBUG=true). "
+        "Use SMS_SENDER=backend.accounts.sms.HttpSmsSender with SMS_HTTP_URL and SMS_HTTP_TOKEN."
     )
 if PRODUCTION and SMS_SENDER == "backend.accounts.sms.HttpSmsSender" and not (SMS_HTTP_URL and SMS_HTTP_TOKEN):
     raise ImproperlyConfigured("HttpSmsSender needs SMS_HTTP_URL and SMS_HTTP_TOKEN")
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "VN")
 TRIAGE_REVIEW_THRESHOLD = env_float("TRIAGE_REVIEW_THRESHOLD", 0.6)
 ROUTING_NEAREST_CENTRE_KM = env_float("ROUTING_NEAREST_CENTRE_KM", 3.0)
-# Triage loads its models from TRIAGE_MODELS_DIR and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
+# Triage loads its models from ML_MODELS_DIR/triage and uses TRIAGE_REVIEW_THRESHOLD: backend.core.apps
 # passes both to triage.configure() at start (triage reads no environment variables itself).
 ML_MODELS_DIR = Path(env_str("ML_MODELS_DIR", str(BASE_DIR / "ml_models")))
-# The triage model versions the servers read and promote into: in production a directory every app
-# server shares, so a model promoted through one reaches all (backend/core/model_watch.py); the image's
-# own versions (BUNDLED_MODELS_DIR) are copied there by `manage.py install_triage_models`.
-TRIAGE_MODELS_DIR = Path(env_str("TRIAGE_MODELS_DIR", str(ML_MODELS_DIR / "triage")))
+# In production ML_MODELS_DIR is a directory every app server shares, so a model promoted through one
+# reaches all (backend/core/model_watch.py); the image's own versions (BUNDLED_MODELS_DIR) are copied
+# there by `manage.py install_triage_models`.
 BUNDLED_MODELS_DIR = Path(env_str("BUNDLED_MODELS_DIR", str(BASE_DIR / "ml_models" / "triage")))
 # How often each server process checks which triage model is active (backend/core/model_watch.py):
 # a promoted model is in use everywhere within this many seconds (0: never re-check).
@@ -411,7 +416,8 @@ _OVER_TLS = not DEBUG and not env_bool("EMBEDDED_DEFAULT")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _OVER_TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _OVER_TLS)
-SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]  # the containers' health check speaks plain HTTP inside
+# The containers' health checks and the Prometheus scrape speak plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _OVER_TLS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _OVER_TLS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _OVER_TLS)

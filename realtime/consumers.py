@@ -23,6 +23,9 @@ import contextlib
 import json
 import logging
 import time
+from dataclasses import dataclass
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,6 +34,7 @@ from channels.consumer import AsyncConsumer
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from django.conf import settings
+from django.contrib import auth
 
 from realtime import access, log, streams, wire
 from realtime.streams import Stream, StreamKind
@@ -54,6 +58,14 @@ def _layer_gate() -> asyncio.Semaphore:
     if gate is None:
         gate = _layer_gates[loop_id] = asyncio.Semaphore(settings.REALTIME_LAYER_CONCURRENCY)
     return gate
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What the socket authenticated with, kept to re-check it: a device token or a session key."""
+
+    token: str | None = None
+    session_key: str | None = None
 
 
 class _SentSeqs:
@@ -112,12 +124,13 @@ class StreamConsumer(AsyncConsumer):
             if user is None:
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
-            await self._start(user, self.query_after)
+            await self._start(user, Credential(token=token), self.query_after)
             return
         if self.scope.get("origin_ok") and "session" in self.scope:
             user = await get_user(self.scope)
             if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.policy().may_use_session)(user):
-                await self._start(user, self.query_after)
+                credential = Credential(session_key=self.scope["session"].session_key)
+                await self._start(user, credential, self.query_after)
                 return
         self._spawn(self._auth_deadline())
 
@@ -145,7 +158,7 @@ class StreamConsumer(AsyncConsumer):
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
             after = _int_or_none(data.get("after"))
-            await self._start(user, after if after is not None else self.query_after)
+            await self._start(user, Credential(token=data["token"]), after if after is not None else self.query_after)
             return
         if kind == "resume":
             after = _int_or_none(data.get("after"))
@@ -183,12 +196,12 @@ class StreamConsumer(AsyncConsumer):
         self._accept_live(seq, prev, text)
 
     # --- internals ----------------------------------------------------------------------------------
-    async def _start(self, user: Any, after: int | None) -> None:
+    async def _start(self, user: Any, credential: Credential, after: int | None) -> None:
         stream = await database_sync_to_async(self._authorise)(user)
         if stream is None:
             await self._close(CLOSE_FORBIDDEN)
             return
-        self.user, self.stream = user, stream
+        self.user, self.stream, self.credential = user, stream, credential
         self.group = streams.group_of(stream)
         # Subscribe BEFORE reading the log: whatever commits from now on arrives live.
         async with _layer_gate():
@@ -203,12 +216,47 @@ class StreamConsumer(AsyncConsumer):
             seq=current,
         )
         if after is not None:
-            self._begin_replay(after)
+            self._begin_replay(after, recheck=False)  # the credential was checked a moment ago
 
     def _authorise(self, user: Any) -> Stream | None:
         """Sync (runs in a thread): which stream this user gets on this path, or None (forbidden)."""
         route = self.scope.get("url_route", {}).get("kwargs", {})
         return self.kind.authorise(access.policy(), user, route)
+
+    def _recheck(self) -> int | None:
+        """Sync (runs in a thread): the close code this socket deserves now, or None while its
+        credential is still valid and its user is still allowed on the very same stream.
+
+        A revoked token, a deactivated user or an ended session -> 4401; a changed role, an agency
+        user moved to another agency, a report no longer theirs -> 4403 (the codes of a refused connect).
+        """
+        policy = access.policy()
+        user = self._credential_user(policy)
+        if user is None:
+            return CLOSE_UNAUTHENTICATED
+        if self._authorise(user) != self.stream:
+            return CLOSE_FORBIDDEN
+        return None
+
+    def _credential_user(self, policy: access.SocketAccess) -> Any | None:
+        if self.credential.token is not None:
+            return policy.token_user(self.credential.token)
+        # Read the session afresh (the one in the scope was loaded at connect): a logout deletes it,
+        # a password change invalidates its hash, a deactivated user is not returned.
+        store = import_module(settings.SESSION_ENGINE).SessionStore(self.credential.session_key)
+        user = auth.get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
+        if getattr(user, "is_authenticated", False) and policy.may_use_session(user):
+            return user
+        return None
+
+    async def _still_allowed(self) -> bool:
+        """Re-check the credential (on every heartbeat and before every replay); close if it lapsed."""
+        code = await database_sync_to_async(self._recheck)()
+        if code is None:
+            return True
+        logger.info("closing websocket %s with %s: its credential or access changed", self.channel_name, code)
+        await self._close(code)
+        return False
 
     def _accept_live(self, seq: int, prev: int | None, text: str) -> None:
         if prev is not None and prev > self.position:
@@ -225,9 +273,9 @@ class StreamConsumer(AsyncConsumer):
         if len(self.pending) > settings.REALTIME_SEND_BUFFER * 8:
             self._too_slow()
 
-    def _begin_replay(self, after: int, *, announce: bool = True) -> None:
+    def _begin_replay(self, after: int, *, announce: bool = True, recheck: bool = True) -> None:
         self.replaying = True
-        self._spawn(self._replay(after, announce=announce))
+        self._spawn(self._replay(after, announce=announce, recheck=recheck))
 
     def _spawn(self, coro: Any) -> None:
         # Finished tasks drop out of the set, so a long-lived socket does not accumulate them.
@@ -235,12 +283,16 @@ class StreamConsumer(AsyncConsumer):
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _replay(self, after: int, *, announce: bool = True) -> None:
+    async def _replay(self, after: int, *, announce: bool = True, recheck: bool = True) -> None:
         assert self.stream is not None
         stream = self.stream
         replayed = 0
         stopped = False
         try:
+            # The log holds everything this stream ever carried: never hand it to a lapsed credential.
+            if recheck and not await self._still_allowed():
+                stopped = True
+                return
             plan = await database_sync_to_async(log.plan_resume)(stream, after)
             if not plan.ok:
                 # The client must reload its state (REST), then carries on with the live events.
@@ -315,6 +367,8 @@ class StreamConsumer(AsyncConsumer):
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
+            if not await self._still_allowed():
+                return
             if not self.queue.full():
                 self._control("heartbeat", {})
             # A lost *last* event has no successor to reveal it: compare with the stream's head.

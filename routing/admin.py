@@ -5,7 +5,7 @@ from routing.models import Agency, Area, Category, CategoryDefaultAgency, Deadli
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "name_en", "position", "active"]
+    list_display = ["code", "name_vi", "name_en", "position", "active", "publishable"]
     list_editable = ["position", "active"]
     search_fields = ["code", "name_vi", "name_en"]
 

@@ -13,6 +13,8 @@ class Urgency(models.TextChoices):
 
 
 URGENCY_ORDER = {Urgency.CRITICAL: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2, Urgency.LOW: 3}
+# Categories whose reports are never published by any path (DESIGN.md, "What may be published").
+NEVER_PUBLISHED_CATEGORIES = ("health_epidemic", "public_security")
 
 
 class Category(models.Model):
@@ -23,11 +25,21 @@ class Category(models.Model):
     description_en = models.TextField("mô tả / description (en)", blank=True)
     position = models.PositiveSmallIntegerField("thứ tự / order", default=0)
     active = models.BooleanField("đang dùng / active", default=True)
+    # Whether reports of this category may reach the public (map, public API, Open311). Health and
+    # epidemic reports name sick neighbours and public-security ones are tips about crime: the
+    # database refuses to make those two publishable, whatever an admin or a data file says.
+    publishable = models.BooleanField("được công khai / publishable", default=True)
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = "lĩnh vực / category"
         verbose_name_plural = "lĩnh vực / categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(code__in=NEVER_PUBLISHED_CATEGORIES, publishable=True),
+                name="restricted_categories_never_publishable",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name_vi} / {self.name_en}"

@@ -35,6 +35,7 @@ def reference_data_load() -> ReferenceCounts:
                 "description_vi": item.get("description_vi", ""),
                 "description_en": item.get("description_en", ""),
                 "position": position,
+                "publishable": item.get("publishable", True),
             },
         )
         created += was_created

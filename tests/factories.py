@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -79,21 +76,3 @@ def snapshot(report_id: int) -> dict[str, Any]:
 
 
 # --- fixtures -----------------------------------------------------------------------------------
-
-
-def two_model_versions(root: Path) -> list[str]:
-    """Two loadable triage model versions in `root`, [older, newer], the newer one ACTIVE.
-
-    The older is the bundled active model under another version name: older bundled versions were
-    trained with an earlier lexicon and no longer load (by design), so they cannot stand in.
-    """
-    bundled = Path(__file__).resolve().parents[1] / "ml_models" / "triage"
-    newer = (bundled / "ACTIVE").read_text().strip()
-    older = "2000.01.01-1"
-    shutil.copytree(bundled / newer, root / newer)
-    shutil.copytree(bundled / newer, root / older)
-    manifest = json.loads((root / older / "manifest.json").read_text())
-    manifest["model_version"] = older
-    (root / older / "manifest.json").write_text(json.dumps(manifest))
-    (root / "ACTIVE").write_text(newer + "\n")
-    return [older, newer]

@@ -6,11 +6,17 @@ many garbage reports from An Cựu. Every name here is replaced by one placehold
 
 Sources: the 40 commune-level units after the July 2025 reform (names copied from
 shared/data/geo/hue_wards_communes_2025.geojson, property ``name``), the pre-2025 wards of the city
-(shared/data/geo/vietmap_hue_old_to_new_ward_mapping_2025.csv, without the "Phường"/"Xã" prefix),
-major streets and landmarks. One-syllable names ("Đúc", "Sịa") are only listed with their prefix:
-alone they are ordinary words ("nước đục" is a water complaint). Names that read like complaints
-without diacritics ("Hồng Thượng" ~ "hỏng thường xuyên") are left out; an accented name only matches
-accented text, an unaccented name matches either.
+(shared/data/geo/vietmap_hue_old_to_new_ward_mapping_2025.csv, without the "Phường"/"Xã" prefix; all
+131 are here), streets, bridges, markets, citadel gates, villages, lagoons and landmarks. One-syllable
+names ("Đúc", "Sịa") are only listed with their prefix: alone they are ordinary words ("nước đục" is a
+water complaint). A name typed with marks must match them ("hỏng" is not "Hồng"); a name typed
+without marks matches on its folded form. Names that read like complaints once folded ("Hồng Thượng"
+~ "hỏng thường xuyên") are in ``ACCENTED_ONLY_PLACE_NAMES``: they match only text typed with marks.
+
+Issue 14: several names hold danger words, and a place must never fire a safety rule: "Cửa Sập" (a
+citadel gate; "sập" is collapse), "Điện Hòn Chén" ("điện" is electricity), "Đầm Chuồn" ("đầm"/"đâm"),
+"Đào Tấn" ("dao" is a knife once folded), "Võ Văn Kiệt" ("kiệt" is Huế's word for an alley),
+"Thương Bạc" ("thương" as in injured), "Ngã Ba Sình" ("ngã" as in fell).
 """
 
 from __future__ import annotations
@@ -47,7 +53,16 @@ OLD_WARDS: Final[tuple[str, ...]] = (
     "Quảng Ngạn", "Quảng Phú", "Quảng Phước", "Quảng Thái", "Quảng Thành", "Quảng Thọ",
     "Quảng Vinh", "Thị Trấn Sịa", "Quảng An", "Quảng Công", "An Hòa", "Hương Long", "Hương Sơ",
     "Phú Hậu", "Gia Hội", "Tây Lộc", "Thuận Hòa", "Thuận Lộc", "Long Hồ", "Hương Vinh", "Đông Ba",
-    "Thừa Thiên Huế", "Thừa Thiên",
+    "Thừa Thiên Huế", "Thừa Thiên", "A Lưới", "Thị trấn A Lưới", "Thị trấn Phú Bài", "Thị trấn Thuận An",
+    "Thị trấn Phong Điền", "Thị trấn Lăng Cô", "Thị trấn Khe Tre", "Thị trấn Phú Đa",
+)  # fmt: skip
+
+# Matched only when typed with their marks (see the module docstring).
+ACCENTED_ONLY_PLACE_NAMES: Final[tuple[str, ...]] = (
+    "Hồng Bắc", "Hồng Hạ", "Hồng Kim", "Hồng Thái", "Hồng Thượng", "Hồng Vân", "Hồng Tiến",
+    "Hồng Quảng", "Hồng Trung",
+    # "thanh toán" (pay), "lịch đổi", "là chủ", "thành tiền", "đang dùng", "cạnh đường" once folded
+    "Thanh Toàn", "Lịch Đợi", "Tư Hiền", "La Chữ", "Mậu Tài", "Thanh Tiên", "Đặng Dung", "Cảnh Dương",
 )  # fmt: skip
 
 STREETS: Final[tuple[str, ...]] = (
@@ -63,6 +78,15 @@ STREETS: Final[tuple[str, ...]] = (
     "Nguyễn Thái Học", "Lê Hồng Phong", "Trương Định", "Nguyễn Hoàng", "Bạch Đằng", "Chế Lan Viên",
     "Nguyễn Phúc Nguyên", "Nguyễn Văn Linh", "Tôn Đức Thắng", "Lê Ngô Cát", "Kim Long",
     "Thanh Hải", "Hoàng Quốc Việt", "Dương Văn An", "Hồ Đắc Di", "Nguyễn Lương Bằng",
+    "Võ Văn Kiệt", "Đặng Huy Trứ", "Nguyễn Tri Phương", "Nguyễn Tất Thành", "Đào Tấn", "Đào Duy Từ", "Hàm Nghi", "Hoàng Diệu", "Phùng Hưng",
+    "Đoàn Thị Điểm", "Tôn Thất Thiệp", "Lê Đại Hành", "Trần Quốc Toản", "Ngô Đức Kế", "Phan Đăng Lưu",
+    "Ông Ích Khiêm", "Trần Nguyên Hãn", "Xuân 68", "Nguyễn Công Trứ", "Ngô Thì Nhậm", "Nguyễn Khuyến",
+    "Phan Chu Trinh", "Lý Thái Tổ", "Đinh Công Tráng", "Lê Văn Hưu", "Trần Quang Khải", "Phạm Hồng Thái",
+    "Sư Vạn Hạnh", "Lương Ngọc Quyến", "Hà Huy Tập", "Tản Đà", "Trưng Nữ Vương",
+    "Cao Bá Quát", "Nhật Lệ", "Lê Trung Đình", "Đặng Trần Côn", "Mạc Đĩnh Chi", "Hoàng Lanh",
+    "Trần Văn Kỷ", "Nguyễn Chí Diểu", "Lê Thánh Tông", "Hải Triều", "Nguyễn Khoa Văn", "Lý Tự Trọng",
+    "Đống Đa", "Phan Văn Trường", "Hồ Xuân Hương", "Nguyễn Đình Chiểu", "Lê Quang Định",
+    "Nguyễn Văn Thoại", "Trần Anh Tông", "Hoàng Hoa Thám", "Quốc lộ 1A", "Quốc lộ 49", "Tỉnh lộ 10",
 )  # fmt: skip
 
 LANDMARKS: Final[tuple[str, ...]] = (
@@ -72,6 +96,22 @@ LANDMARKS: Final[tuple[str, ...]] = (
     "Bến xe phía Bắc", "Bến xe phía Nam", "Bến Ngự", "Chợ Đông Ba", "Ngự Viên", "Lăng Khải Định",
     "Lăng Tự Đức", "Lăng Minh Mạng", "Hồ Thủy Tiên", "Đồi Vọng Cảnh", "Đàn Nam Giao", "Nam Giao",
     "Mang Cá", "Thượng Tứ", "Eo Bầu", "Hue", "Huế",
+    # citadel gates
+    "Cửa Sập", "Cửa Ngăn", "Cửa Quảng Đức", "Cửa Nhà Đồ", "Cửa Hữu", "Cửa Chánh Tây", "Cửa Chánh Bắc",
+    "Cửa Hậu", "Cửa Kẻ Trài", "Cửa Đông Ba", "Cửa An Hòa", "Cửa Thượng Tứ", "Cửa Thể Nhơn",
+    # bridges, stations, markets
+    "Tràng Tiền", "Dã Viên", "Phú Cam", "Chợ Dinh", "Kho Rèn", "Vân Dương", "Bạch Yến",
+    "Ga Huế", "Chợ Bến Ngự", "Chợ An Cựu", "Chợ Tây Lộc", "Chợ Xép", "Chợ Kim Long",
+    "Chợ Vỹ Dạ", "Chợ Phú Hậu", "Chợ Đông Ba",
+    # villages, pagodas, temples, hills, lagoons, beaches
+    "Ngã Ba Sình", "Làng Sình", "Phước Tích", "Lựu Bảo", "Điện Hòn Chén", "Hòn Chén", "Ngự Bình",
+    "Thiên An", "Thủy Tiên", "Hồ Truồi", "Suối Voi", "Suối Mơ", "Thác Mơ", "Đèo Hải Vân", "Hải Vân",
+    "Cầu Hai", "Đầm Cầu Hai", "Đầm Lập An", "Lập An", "Đầm Chuồn", "Đầm Sam", "Thủy Tú",
+    "Từ Đàm", "Từ Hiếu", "Huyền Không", "Phủ Cam", "An Định", "Quốc Học", "Đồng Khánh", "Kỳ Đài",
+    "Nghênh Lương Đình", "Thương Bạc", "Tòa Khâm", "Sông Bồ", "Sông Ô Lâu", "Sông Đông Ba",
+    "Sông Truồi", "Lợi Nông", "Bàu Vá", "Nguyệt Biều", "Lương Quán", "Hải Cát", "Địa Linh", "Bao Vinh",
+    "Hương Cần", "Câu Nhi", "Thủy Biều", "Lăng Gia Long",
+    "Lăng Thiệu Trị", "Lăng Đồng Khánh", "Hổ Quyền", "Văn Thánh", "Võ Thánh", "Tân Mỹ",
 )  # fmt: skip
 
 ALL_PLACE_NAMES: Final[tuple[str, ...]] = WARDS_2025 + OLD_WARDS + STREETS + LANDMARKS

@@ -30,11 +30,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-from triage.gazetteer import ALL_PLACE_NAMES, PLACE_TOKEN
+from triage.gazetteer import ACCENTED_ONLY_PLACE_NAMES, ALL_PLACE_NAMES, PLACE_TOKEN
 from triage.text import FOLD_TABLE, strip_diacritics
 
 # Bump when a change here changes what the model sees; recorded in each model's manifest.
-NORMALIZER_VERSION: Final = 2
+NORMALIZER_VERSION: Final = 3
 
 URL_TOKEN: Final = "_url_"
 NUMBER_TOKEN: Final = "_number_"
@@ -129,6 +129,13 @@ PHRASE_EXPANSIONS: Final[dict[tuple[str, str], str]] = {
 }
 
 _WORD_RE: Final = re.compile(r"[^\W_]+|[!?]|_(?:url|number)_")
+# Words plus the punctuation that ends a sentence (".", ";", a new line) or a clause (",", ":"); a
+# point or comma inside a number ("1.5 m") is not a break. Breaks are not tokens of the text the model
+# reads: they are kept aside for the rules, which read negation, past and reported speech per clause.
+_TOKEN_RE: Final = re.compile(r"[^\W_]+|[!?]|_(?:url|number)_|[.;\n](?!\d)|[,:](?!\d)")
+_SENTENCE_BREAKS: Final = frozenset({".", ";", "\n"})
+_CLAUSE_BREAKS: Final = frozenset({",", ":"})
+_BREAKS: Final = _SENTENCE_BREAKS | _CLAUSE_BREAKS
 _URL_RE: Final = re.compile(r"https?://\S+|www\.\S+")
 _REPEAT_RE: Final = re.compile(r"([^\W\d_])\1{2,}")
 _CONTRACTION_RE: Final = re.compile(r"\b(can|won)['’]t\b|n['’]t\b")
@@ -146,10 +153,17 @@ def _open_contraction(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """The two aligned forms of one report: same tokens, with and without diacritics."""
+    """The two aligned forms of one report: same tokens, with and without diacritics.
+
+    ``breaks`` are the token positions where a clause starts after punctuation (a comma, a colon) and
+    ``sentence_breaks`` those after a sentence's end (".", ";", a new line; "!" and "?" are tokens of
+    their own and end a sentence too). Position i means "before the i-th token".
+    """
 
     accented: str
     folded: str
+    breaks: tuple[int, ...] = ()
+    sentence_breaks: tuple[int, ...] = ()
 
 
 Token = tuple[str, str]  # (accented, folded)
@@ -159,23 +173,27 @@ def _expansion_tokens(expansion: str) -> list[Token]:
     return [(word, strip_diacritics(word)) for word in expansion.split()]
 
 
-def _build_gazetteer() -> dict[str, list[tuple[Token, ...]]]:
-    index: dict[str, list[tuple[Token, ...]]] = {}
-    for name in ALL_PLACE_NAMES:
-        words = _WORD_RE.findall(unicodedata.normalize("NFC", name).casefold())
-        tokens = tuple((word, strip_diacritics(word)) for word in words)
-        index.setdefault(tokens[0][1], []).append(tokens)
+PlaceName = tuple[tuple[Token, ...], bool]  # its tokens, and whether it only matches text with marks
+
+
+def _build_gazetteer() -> dict[str, list[PlaceName]]:
+    index: dict[str, list[PlaceName]] = {}
+    for names, accented_only in ((ALL_PLACE_NAMES, False), (ACCENTED_ONLY_PLACE_NAMES, True)):
+        for name in names:
+            words = _WORD_RE.findall(unicodedata.normalize("NFC", name).casefold())
+            tokens = tuple((word, strip_diacritics(word)) for word in words)
+            index.setdefault(tokens[0][1], []).append((tokens, accented_only))
     for candidates in index.values():
-        candidates.sort(key=len, reverse=True)  # longest name first: "Sông Hương" before "Hương"
+        candidates.sort(key=lambda entry: len(entry[0]), reverse=True)  # "Sông Hương" before "Hương"
     return index
 
 
 _GAZETTEER: Final = _build_gazetteer()
 _ONE_WORD_PLACES: Final = frozenset(
-    first for first, names in _GAZETTEER.items() if any(len(n) == 1 for n in names)
+    first for first, names in _GAZETTEER.items() if any(len(n) == 1 for n, _ in names)
 )
 _PLACE_PAIRS: Final = frozenset(
-    (n[0][1], n[1][1]) for names in _GAZETTEER.values() for n in names if len(n) > 1
+    (n[0][1], n[1][1]) for names in _GAZETTEER.values() for n, _ in names if len(n) > 1
 )
 _ACCENTED_EXPANSIONS: Final = {key: _expansion_tokens(value) for key, value in ACCENTED_EXPANSIONS.items()}
 _FOLDED_EXPANSIONS: Final = {
@@ -204,11 +222,18 @@ def _match_place(tokens: list[Token], start: int) -> int:
         start + 1 >= len(tokens) or (first, tokens[start + 1][1]) not in _PLACE_PAIRS
     ):
         return 0  # the common case: "an", "long", "phu" that do not start a place name here
-    for name in _GAZETTEER.get(first, ()):
+    for name, accented_only in _GAZETTEER.get(first, ()):
         end = start + len(name)
-        if end <= len(tokens) and all(
-            _same_word(tokens[start + offset], name[offset]) for offset in range(len(name))
-        ):
+        if end > len(tokens):
+            continue
+        typed = tokens[start:end]
+        if accented_only:
+            # "Hồng Thượng" typed without marks reads "hỏng thường" (broken often): only with its marks
+            if all(word[0] == part[0] for word, part in zip(typed, name, strict=True)) and any(
+                word[0] != word[1] for word in typed
+            ):
+                return len(name)
+        elif all(_same_word(word, part) for word, part in zip(typed, name, strict=True)):
             return len(name)
     return 0
 
@@ -221,11 +246,11 @@ def _tokenize(text: str) -> list[Token]:
         accented = _URL_RE.sub(f" {URL_TOKEN} ", accented)
     if _LONG_NUMBER_RE.search(accented):
         accented = _LONG_NUMBER_RE.sub(f" {NUMBER_TOKEN} ", accented)
-    words: list[str] = _WORD_RE.findall(accented)
+    words: list[str] = _TOKEN_RE.findall(accented)
     # Folding the whole string at once is much cheaper than per word; every character keeps its
     # position (the table maps one character to one), so both strings split into the same words.
     folded = accented.translate(FOLD_TABLE)
-    folded_words: list[str] = _WORD_RE.findall(folded) if len(folded) == len(accented) else []
+    folded_words: list[str] = _TOKEN_RE.findall(folded) if len(folded) == len(accented) else []
     if len(folded_words) != len(words):
         folded_words = [word.translate(FOLD_TABLE) for word in words]
     tokens = list(zip(words, folded_words, strict=True))
@@ -241,19 +266,27 @@ def _tokenize(text: str) -> list[Token]:
 def normalize_text(text: str) -> NormalizedText:
     """Both aligned forms of ``text`` (see the module docstring for the steps)."""
     tokens = _tokenize(text)
+    out: list[Token] = []
+    append = out.append
+    breaks: list[int] = []
+    sentence_breaks: list[int] = []
     if _SPECIAL_FOLDED.isdisjoint([token[1] for token in tokens]) and _SPECIAL_ACCENTED.isdisjoint(
         [token[0] for token in tokens]
     ):
-        return NormalizedText(
-            accented=" ".join(token[0] for token in tokens),
-            folded=" ".join(token[1] for token in tokens),
-        )
-    out: list[Token] = []
-    append = out.append
+        for token in tokens:
+            if token[0] in _BREAKS:
+                _add_break(token[0], len(out), breaks, sentence_breaks)
+            else:
+                append(token)
+        return _assembled(out, breaks, sentence_breaks)
     position = 0
     count = len(tokens)
     while position < count:
         token = tokens[position]
+        if token[0] in _BREAKS:
+            _add_break(token[0], len(out), breaks, sentence_breaks)
+            position += 1
+            continue
         if token[1] not in _SPECIAL_FOLDED and token[0] not in _SPECIAL_ACCENTED:
             append(token)
             position += 1
@@ -279,9 +312,25 @@ def normalize_text(text: str) -> NormalizedText:
         else:
             out.extend(expansion)
         position += 1
+    return _assembled(out, breaks, sentence_breaks)
+
+
+def _add_break(mark: str, position: int, breaks: list[int], sentence_breaks: list[int]) -> None:
+    if breaks and breaks[-1] == position:
+        if mark in _SENTENCE_BREAKS and (not sentence_breaks or sentence_breaks[-1] != position):
+            sentence_breaks.append(position)
+        return
+    breaks.append(position)
+    if mark in _SENTENCE_BREAKS:
+        sentence_breaks.append(position)
+
+
+def _assembled(out: list[Token], breaks: list[int], sentence_breaks: list[int]) -> NormalizedText:
     return NormalizedText(
         accented=" ".join(token[0] for token in out),
         folded=" ".join(token[1] for token in out),
+        breaks=tuple(breaks),
+        sentence_breaks=tuple(sentence_breaks),
     )
 
 

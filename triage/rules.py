@@ -15,7 +15,9 @@ Patterns are regular expressions over the normalised text, matched on whole word
   burnt-out bulb, "phòng cháy chữa cháy" is fire safety, "kẹt xe" is a traffic jam.
 
 A match right after a negation ("không có cháy", "chưa thấy ai bị thương", "no fire") does not fire:
-a negation word followed by at most three filler words ("có", "bị", "thấy", "is", "any"...).
+a negation word followed by at most three filler words ("có", "bị", "thấy", "is", "any"...). Nor does a
+match in a past, near-miss, hypothetical or reported context ("hôm qua cháy", "suýt đâm", "nếu cháy",
+"nghe đồn cầu sắp sập"; ``triage.context``): the danger is not here and now, so the model decides.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from triage.context import read_context
 from triage.normalize import NormalizedText, normalize_text
 from triage.taxonomy import CATEGORIES, URGENCIES, urgency_rank
 
@@ -39,6 +42,9 @@ class SafetyRule:
     accented_patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     category: str | None = None  # category hint, used when no model can decide
+    # The patterns describe a risk themselves ("nguy cơ sập", "could fall any moment"): a hypothetical
+    # context ("nguy cơ", "if") does not silence them; past and reported contexts still do.
+    reads_risk: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +65,17 @@ class RuleOutcome:
 NO_RULES_FIRED: Final = RuleOutcome(fired=(), min_urgency=None, category_hint=None)
 
 NEGATION_WORDS: Final = frozenset(
-    {"không", "khong", "chưa", "chua", "chẳng", "chang", "chả", "no", "not", "never", "without", "none"}
-)
+    {
+        "không", "khong", "chưa", "chua", "chẳng", "chang", "chả", "no", "not", "never", "without", "none",
+        "nobody", "noone", "neither", "nor",
+    }
+)  # fmt: skip
 # Words that may stand between a negation and the hazard: "không có", "chưa thấy ai bị", "is not any".
 FILLER_WORDS: Final = frozenset(
     {
         "co", "bi", "thay", "phai", "con", "he", "la", "duoc", "ai", "gi", "xay", "ra", "dau", "hieu",
         "nguoi", "nao", "is", "are", "was", "were", "there", "any", "a", "an", "the", "sign", "signs",
-        "of", "on", "one", "evidence",
+        "of", "on", "one", "evidence", "chap", "hay", "hoac", "or", "see", "seen",
     }
 )  # fmt: skip
 MAX_FILLERS: Final = 3
@@ -360,6 +369,16 @@ class RuleSet:
                 and _fires(compiled.accented, text.accented, excluded, accented_words, folded_words)
             ):
                 fired.append(compiled)
+        if fired:
+            context = read_context(text)
+            fired = [
+                compiled
+                for compiled in fired
+                if not all(
+                    context.silences(token, reads_risk=compiled.rule.reads_risk)
+                    for token in self._match_starts(compiled, text, accented_words, folded_words)
+                )
+            ]
         if not fired:
             return NO_RULES_FIRED
         top = max(fired, key=lambda compiled: compiled.rank)  # first of the most urgent, table order
@@ -372,6 +391,18 @@ class RuleSet:
             min_urgency=top.rule.min_urgency,
             category_hint=hint,
         )
+
+    @staticmethod
+    def _match_starts(
+        compiled: _CompiledRule, text: NormalizedText, accented_words: list[str], folded_words: list[str]
+    ) -> list[int]:
+        """First tokens of every counted match of a rule that fired (not excluded, not negated)."""
+        excluded = _token_spans(compiled.exclude, text.folded)
+        starts: list[int] = []
+        for pattern, source in ((compiled.folded, text.folded), (compiled.accented, text.accented)):
+            if pattern is not None:
+                starts += _counted_starts(pattern, source, excluded, accented_words, folded_words)
+        return starts
 
     def evaluate_text(self, raw_text: str) -> RuleOutcome:
         """Normalise ``raw_text`` and evaluate it."""
@@ -398,6 +429,25 @@ def _negated(first_token: int, accented_words: list[str], folded_words: list[str
         fillers += 1
         position -= 1
     return False
+
+
+def _counted_starts(
+    pattern: re.Pattern[str],
+    text: str,
+    excluded: list[tuple[int, int]],
+    accented_words: list[str],
+    folded_words: list[str],
+) -> list[int]:
+    starts: list[int] = []
+    for match in pattern.finditer(text):
+        first = text.count(" ", 0, match.start())
+        last = text.count(" ", 0, match.end()) + 1
+        if any(first < end and start < last for start, end in excluded):
+            continue
+        if _negated(first, accented_words, folded_words):
+            continue
+        starts.append(first)
+    return starts
 
 
 def _fires(

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 
 # Settings triage takes from the app (triage itself reads no environment variables).
-TRIAGE_SETTINGS = frozenset({"TRIAGE_MODELS_DIR", "TRIAGE_REVIEW_THRESHOLD"})
+TRIAGE_SETTINGS = frozenset({"ML_MODELS_DIR", "TRIAGE_REVIEW_THRESHOLD"})
 
 
 def configure_triage(**_: object) -> None:
@@ -11,7 +11,7 @@ def configure_triage(**_: object) -> None:
     import triage
 
     triage.configure(
-        models_dir=settings.TRIAGE_MODELS_DIR, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD
+        models_dir=settings.ML_MODELS_DIR / "triage", review_threshold=settings.TRIAGE_REVIEW_THRESHOLD
     )
 
 

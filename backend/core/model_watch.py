@@ -1,6 +1,6 @@
 """Every server uses the active triage model, whichever server or job promoted it.
 
-The models directory (TRIAGE_MODELS_DIR; a volume shared by all app containers in docker-compose.yml)
+The models directory (ML_MODELS_DIR/triage; a volume shared by all app containers in docker-compose.yml)
 is the one place the active version is recorded: its ACTIVE file, which triage replaces atomically. A
 promotion written by one process is seen by the others through ``watch``: each server process checks
 that file every TRIAGE_MODEL_CHECK_SECONDS and, when it names another version, verifies that version

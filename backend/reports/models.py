@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from routing.models import Urgency
 
@@ -115,6 +117,9 @@ class Report(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
     )
     me_too_count = models.PositiveIntegerField("số người cùng phản ánh / me too", default=0)
+    # Marked by an operator (a named person, a minor, a victim...): never published by any path
+    # (backend/reports/publication.py), whatever its category.
+    sensitive = models.BooleanField("nhạy cảm / sensitive", default=False)
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,8 +175,47 @@ class Photo(models.Model):
         verbose_name_plural = "ảnh / photos"
 
 
+class AppendOnly(Exception):
+    """The audit trail is never changed or deleted (backend/reports/audit_chain.py)."""
+
+
+class ReportEventQuerySet(models.QuerySet["ReportEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("report events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("report events are append-only")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnly("report events are append-only")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Sealed one by one in order, each report's chain continuing from its stored last link."""
+        from backend.core.db_locks import serialize_on
+        from backend.reports.audit_chain import seal
+
+        objs = list(objs)
+        with transaction.atomic():
+            last: dict[int, str] = {}
+            for event in objs:
+                if event.report_id not in last:
+                    serialize_on(f"report-events:{event.report_id}")
+                    last[event.report_id] = _last_hash(event.report_id)
+                seal(event, last[event.report_id])
+                last[event.report_id] = event.hash
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+def _last_hash(report_id: int) -> str:
+    return ReportEvent.objects.filter(report_id=report_id).order_by("-id").values_list("hash", flat=True).first() or ""
+
+
 class ReportEvent(models.Model):
-    """Append-only audit trail: one row per transition, with who, when, and old/new values."""
+    """Append-only audit trail: one row per transition, with who, when, and old/new values.
+
+    Each report's events form a keyed hash chain (backend/reports/audit_chain.py); rows are only ever
+    inserted (the retention command may blank an old event's note and values, nothing else).
+    """
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", "Gửi phản ánh / Submitted"
@@ -185,11 +229,14 @@ class ReportEvent(models.Model):
         MERGED = "merged", "Gộp / Merged"
         ME_TOO = "me_too", "Cùng phản ánh / Me too"
         OVERDUE = "overdue", "Quá hạn / Overdue"
+        SENSITIVITY = "sensitivity", "Đánh dấu nhạy cảm / Sensitivity marked"
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: deleting a report must not delete its history.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # PROTECT: who did what stays known; a staff member who leaves is deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_role = models.CharField(max_length=16, blank=True)
     old_status = models.CharField(max_length=16, blank=True)
@@ -198,12 +245,33 @@ class ReportEvent(models.Model):
     new_value = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
     is_public = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set here, not by auto_now_add (which would overwrite it after the hash that covers it is made).
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    content_digest = models.CharField(max_length=64, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReportEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "nhật ký xử lý / report event"
         verbose_name_plural = "nhật ký xử lý / report events"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("report events are append-only")
+        from backend.core.db_locks import serialize_on
+        from backend.reports.audit_chain import seal
+
+        with transaction.atomic():
+            serialize_on(f"report-events:{self.report_id}")
+            seal(self, _last_hash(self.report_id))
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("report events are append-only")
 
 
 class IdempotencyKey(models.Model):

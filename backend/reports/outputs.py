@@ -9,8 +9,9 @@
 
 The list output of an audience is exactly what its websocket stream carries (`services/events.py`),
 so a dashboard can put a pushed report where a fetched one was. Derived facts (`is_open`, `overdue`)
-come from the model (`Report.is_open`, `Report.is_overdue`) so no page recomputes them. Media URLs are
-absolute, built from `settings.PUBLIC_BASE_URL` (a socket payload has no request to ask).
+come from the model (`Report.is_open`, `Report.is_overdue`) so no page recomputes them. Photo URLs are
+absolute, built from `settings.PUBLIC_BASE_URL` (a socket payload has no request to ask), signed for
+the audience (photo_access.py).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.messages import bilingual
 from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.photo_access import photo_url
+from backend.reports.publication import note_outside_the_city
 from backend.reports.redaction import redact_contacts
 from backend.transparency import selectors as public
 from routing.models import Urgency
@@ -38,9 +39,6 @@ class NameSerializer(serializers.Serializer):
     en = serializers.CharField()
 
 
-def media_url(name: str) -> str:
-    url = default_storage.url(name)
-    return settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
 def _now(context: Mapping[str, Any]) -> datetime:
@@ -56,11 +54,13 @@ class PhotoOutput(serializers.Serializer):  # type: ignore[type-arg]
     height = serializers.IntegerField()
     content_type = serializers.CharField()
 
+    # Signed, short-lived URLs checked when fetched (photo_access.py): public ones only while the
+    # report is published, private ones only for whoever this answer was for.
     def get_url(self, photo: Photo) -> str:
-        return media_url(photo.image.name or "")
+        return photo_url(photo, "image", self.context.get("photo_audience", "private"))
 
     def get_thumbnail_url(self, photo: Photo) -> str:
-        return media_url(photo.thumbnail.name or "")
+        return photo_url(photo, "thumbnail", self.context.get("photo_audience", "private"))
 
 
 class TriageOutput(serializers.Serializer):
@@ -74,6 +74,7 @@ class TriageOutput(serializers.Serializer):
 class TimelineEntry(serializers.ModelSerializer):
     kind_name = serializers.SerializerMethodField()
     status = serializers.CharField(source="new_status")
+    note = serializers.SerializerMethodField()
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -84,25 +85,33 @@ class TimelineEntry(serializers.ModelSerializer):
     def get_kind_name(self, event: ReportEvent) -> dict[str, str]:
         return bilingual(ReportEvent.Kind(event.kind).label)
 
+    def get_note(self, event: ReportEvent) -> str:
+        return note_outside_the_city(event)
+
 
 class ReportNamesAndPhotos:
     """The city's words for a report's codes, and its photos: shown alike to every audience."""
 
     context: dict[str, Any]
+    # Whom the photo URLs are signed for (photo_access.py): the public outputs say "public".
+    photo_audience = "private"
+
+    def _photo_context(self) -> dict[str, Any]:
+        return {**self.context, "photo_audience": self.photo_audience}
 
     @extend_schema_field(PhotoOutput(many=True))
     def get_photos(self, report: Report) -> list[dict[str, Any]]:
         # The citizen's own photos (the agency's after-photos are listed apart). Stored files carry no
         # EXIF (photos.py strips it); the camera GPS kept aside on Photo is never output.
         photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+        return PhotoOutput(photos, many=True, context=self._photo_context()).data  # type: ignore[return-value]
 
     @extend_schema_field(PhotoOutput(many=True))
     def get_resolution_photos(self, report: Report) -> list[dict[str, Any]]:
         photos = getattr(report, "resolution_photos", None)
         if photos is None:
             photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
-        return PhotoOutput(photos, many=True, context=self.context).data  # type: ignore[return-value]
+        return PhotoOutput(photos, many=True, context=self._photo_context()).data  # type: ignore[return-value]
 
     @extend_schema_field(NameSerializer)
     def get_status_name(self, report: Report) -> dict[str, str]:
@@ -172,9 +181,11 @@ class CitizenReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, report: Report) -> str | None:
-        if not report.merged_into_id:
+        """The joined report's tracking code when it is the same citizen's; another's stays theirs."""
+        target = report.merged_into if report.merged_into_id else None
+        if target is None or target.reporter_id != report.reporter_id:
             return None
-        return report.merged_into.tracking_code if report.merged_into else None
+        return target.tracking_code
 
 
 class CitizenReportDetailOutput(CitizenReportOutput):
@@ -214,7 +225,12 @@ class OperatorReportOutput(CitizenReportOutput, DeadlineStateOutput):
     needs_review_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     routing_reason = serializers.CharField(read_only=True)
     routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
+    sensitive = serializers.BooleanField(read_only=True, help_text="marked by an operator: never published")
     reporter = serializers.SerializerMethodField(help_text="IOC staff only, even for anonymous reports")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_merged_into(self, report: Report) -> str | None:
+        return report.merged_into.tracking_code if report.merged_into_id and report.merged_into else None
 
     @extend_schema_field(ReporterOutput)
     def get_reporter(self, report: Report) -> dict[str, Any]:
@@ -252,6 +268,13 @@ class DuplicateOutput(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.CharField()
     distance_m = serializers.FloatField()
     score = serializers.FloatField(help_text="text similarity 0..1 (character trigrams, diacritics folded)")
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    thumbnail_url = serializers.SerializerMethodField(help_text="its first photo's thumbnail, or null")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, candidate: Any) -> str | None:
+        return media_url(candidate.thumbnail) if candidate.thumbnail else None
 
 
 class RoutingRuleOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -302,7 +325,7 @@ class OperatorReportDetailOutput(OperatorReportOutput):
     def get_duplicates(self, report: Report) -> list[dict[str, Any]]:
         from backend.reports.selectors.duplicates import duplicate_candidates
 
-        return [vars(c) for c in duplicate_candidates(report=report)]
+        return DuplicateOutput(duplicate_candidates(report=report), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_merged_reports(self, report: Report) -> list[int]:
@@ -356,6 +379,8 @@ class PublicTimelineEntry(serializers.Serializer):  # type: ignore[type-arg]
 
 class PublicReportOutput(ReportNamesAndPhotos, serializers.Serializer):  # type: ignore[type-arg]
     """A report as anyone may see it: what, where, who handles it, by when; never who reported it."""
+
+    photo_audience = "public"
 
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Status.choices)

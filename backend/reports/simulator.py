@@ -13,7 +13,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,7 +50,7 @@ def multipart_body(fields: dict[str, str], photo: bytes | None) -> tuple[bytes, 
 def simulate(
     *,
     base_url: str,
-    token: str,
+    tokens: Sequence[str],
     centres: list[tuple[float, float]],
     count: int,
     rate: float,
@@ -80,6 +80,9 @@ def simulate(
         key = uuid.UUID(int=rng.getrandbits(128)).hex
         attempts = 2 if rng.random() < retry_share else 1
         for _ in range(attempts):
+            # Reports are spread over several simulated citizens, as real traffic is (and as the
+            # per-citizen submission limits expect).
+            token = tokens[number % len(tokens)]
             headers = {"Authorization": f"Token {token}", "Idempotency-Key": key, "Content-Type": content_type}
             try:
                 conn.request("POST", "/api/v1/reports/", body=body, headers=headers)

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from backend.reports import photo_access
 from backend.reports.apis import agency as agency_api
 from backend.reports.apis import followup as followup_api
 from backend.reports.apis import ops as ops_api
@@ -13,6 +14,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ops/reports/<int:report_id>/triage/", ops_api.OpsReportTriageApi.as_view(), name="ops-report-triage"),
     path("ops/reports/<int:report_id>/assign/", ops_api.OpsReportAssignApi.as_view(), name="ops-report-assign"),
     path("ops/reports/<int:report_id>/reject/", ops_api.OpsReportRejectApi.as_view(), name="ops-report-reject"),
+    path(
+        "ops/reports/<int:report_id>/sensitive/", ops_api.OpsReportSensitiveApi.as_view(), name="ops-report-sensitive"
+    ),
     path("ops/reports/<int:report_id>/merge/", ops_api.OpsReportMergeApi.as_view(), name="ops-report-merge"),
     path("ops/reports/<int:report_id>/notes/", ops_api.OpsReportNoteApi.as_view(), name="ops-report-notes"),
     # agencies
@@ -35,6 +39,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "agency/tickets/<int:report_id>/return/", agency_api.AgencyTicketReturnApi.as_view(), name="agency-ticket-return"
     ),
     # citizens' follow-up
+    # Photo files behind signed, checked URLs (photo_access.py); not part of the JSON API schema.
+    path("photos/<int:photo_id>/<str:variant>/", photo_access.photo_file, name="photo-file"),
     path("reports/<int:report_id>/rating/", followup_api.ReportRatingApi.as_view(), name="report-rating"),
     path("reports/<int:report_id>/reopen/", followup_api.ReportReopenApi.as_view(), name="report-reopen"),
 ]

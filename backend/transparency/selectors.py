@@ -2,7 +2,8 @@
 
 Shared by `/api/v1/public/` and Open311 (backend/open311/), so both publish exactly the same things.
 What is published, and why (DESIGN.md: "Everything is public in anonymised form"):
-- every report except rejected ones: spam, abuse and out-of-scope texts are not the city's to publish;
+- only what backend/reports/publication.py allows: routed, of a publishable category, not marked
+  sensitive, not rejected (spam, abuse and out-of-scope texts are not the city's to publish);
 - merged duplicates are left out of lists, because the report they joined counts them as "me too" (as
   the statistics do) and a map would show the same pothole twice; asked for by id they answer, with
   `merged_into` naming the report they joined;
@@ -31,12 +32,12 @@ from backend.accounts.models import Role
 from backend.core.exceptions import InvalidInput
 from backend.core.instants import parse_instant
 from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
+from backend.reports.publication import note_outside_the_city, published_q
 from backend.reports.redaction import redact_contacts
 from backend.transparency.stats import stats_per_agency, stats_per_category
 from routing.selectors import agencies_all, areas_all, categories_all
 
 PUBLIC_COORDINATE_DECIMALS = 4
-NOT_PUBLISHED = frozenset({Status.REJECTED})
 NOT_LISTED = frozenset({Status.REJECTED, Status.MERGED})
 LISTED_STATUSES = [(value, label) for value, label in Status.choices if value not in NOT_LISTED]
 # Whose notes on a public event are published: the city's staff write them for the public. What the
@@ -62,7 +63,7 @@ def published_reports() -> QuerySet[Report]:
     Deliberately not `selectors.with_relations`: nothing here loads the reporter or the joined report.
     """
     return (
-        Report.objects.exclude(status__in=NOT_PUBLISHED)
+        Report.objects.filter(published_q())
         .select_related("category", "area", "agency")
         .prefetch_related(
             Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
@@ -189,9 +190,7 @@ def public_note(event: ReportEvent, report: Report) -> str:
         return ""
     if event.actor_id is not None and event.actor_id == report.reporter_id:
         return ""
-    if event.kind == ReportEvent.Kind.MERGED:  # holds the tracking code of the joined report
-        return ""
-    return redact_contacts(event.note)
+    return redact_contacts(note_outside_the_city(event))
 
 
 def public_stats(*, since: datetime | None, now: datetime | None = None) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def _production_check(**extra: str) -> subprocess.CompletedProcess[str]:
 def test_production_refuses_to_start_with_the_log_sender():
     result = _production_check(SMS_SENDER="backend.accounts.sms.LogSmsSender")
     assert result.returncode != 0
-    assert "does not deliver one-time codes to phones" in result.stderr
+    assert "SMS_SENDER: production needs an SMS gateway" in result.stderr
 
 
 def test_production_refuses_the_http_sender_without_its_url_and_token():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from tests.deploy._models import models_with_twin
 
 MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
 BUNDLED = sorted(p.name for p in MODELS.iterdir() if p.is_dir())
@@ -16,8 +17,8 @@ ACTIVE = (MODELS / "ACTIVE").read_text().strip()
 
 
 def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, settings):
-    target = tmp_path / "models"
-    settings.TRIAGE_MODELS_DIR = target
+    target = tmp_path / "models" / "triage"
+    settings.ML_MODELS_DIR = tmp_path / "models"
     settings.BUNDLED_MODELS_DIR = MODELS
     out = io.StringIO()
     call_command("install_triage_models", stdout=out)
@@ -27,18 +28,17 @@ def test_bundled_models_are_copied_to_a_fresh_shared_directory(tmp_path, setting
 
 
 def test_an_active_version_chosen_on_the_volume_is_kept(tmp_path, settings):
-    # given a shared directory where an operator promoted an older version, and a newer image
-    target = tmp_path / "models"
-    target.mkdir()
-    shutil.copytree(MODELS / BUNDLED[0], target / BUNDLED[0])
-    (target / "ACTIVE").write_text(BUNDLED[0] + "\n")
-    settings.TRIAGE_MODELS_DIR = target
+    # given a shared directory where an operator promoted a version the image does not ship
+    target = tmp_path / "models" / "triage"
+    twin, _ = models_with_twin(target)
+    (target / "ACTIVE").write_text(twin + "\n")
+    settings.ML_MODELS_DIR = tmp_path / "models"
     settings.BUNDLED_MODELS_DIR = MODELS
     # when the migrate job installs the bundled models
     call_command("install_triage_models", stdout=io.StringIO())
-    # then the new versions are there and the operator's choice stands
-    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLED
-    assert (target / "ACTIVE").read_text().strip() == BUNDLED[0]
+    # then the shipped versions are there beside it and the operator's choice stands
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == sorted([twin, *BUNDLED])
+    assert (target / "ACTIVE").read_text().strip() == twin
 
 
 def test_periodic_alive_fails_without_a_recent_pass(db):

@@ -51,7 +51,7 @@ def _uvicorn_access_line(logger_name: str) -> str:
     handler = Capture()
     logger.addHandler(handler)
     level = logger.level
-    logger.setLevel(logging.INFO)  # production quiets the servers' own access lines; a deployment may not
+    logger.setLevel(logging.INFO)  # quiet by default (backend/core/logs.py): the filter must hold when on
     try:
         logger.info('%s - "%s %s HTTP/%s" %d', "203.0.113.7:5123", "POST",
                     "/open311/v2/requests.json?api_key=k3y", "1.1", 201)

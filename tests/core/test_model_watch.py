@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 import triage
 from backend.core import model_watch
-from tests.factories import two_model_versions
-
-MODELS = Path(__file__).resolve().parents[2] / "ml_models" / "triage"
+from tests.deploy._models import models_with_twin
 
 
 @pytest.fixture
 def shared_models(tmp_path, settings):
-    root = tmp_path / "models"
-    root.mkdir()
-    versions = two_model_versions(root)
-    settings.TRIAGE_MODELS_DIR = root
+    """A models directory of its own (as ML_MODELS_DIR names it): two loadable versions, one active."""
+    older, newer = models_with_twin(tmp_path / "models" / "triage")
+    settings.ML_MODELS_DIR = tmp_path / "models"  # backend.core reconfigures triage
     triage.reset_model()
-    yield root, versions
+    yield tmp_path / "models" / "triage", (older, newer)
     triage.reset_model()
 
 

@@ -43,7 +43,7 @@ def test_production_defaults_are_secure_cookies_hsts_and_https():
         " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_HTTPONLY, s.SECURE_REDIRECT_EXEMPT)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_production_env(), capture_output=True, text=True)
-    assert result.stdout.strip() == "True True True 31536000 True True ['^api/v1/health/$']"
+    assert result.stdout.strip() == "True True True 31536000 True True ['^api/v1/health/', '^metrics$']"
 
 
 def test_the_embedded_default_stays_plain_http(settings):

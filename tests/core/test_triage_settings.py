@@ -10,7 +10,7 @@ from triage import artifacts, config
 
 def test_at_start_triage_uses_the_settings_models_dir_and_review_threshold():
     assert config.current() == config.TriageSettings(
-        models_dir=settings.TRIAGE_MODELS_DIR.resolve(),
+        models_dir=(settings.ML_MODELS_DIR / "triage").resolve(),
         review_threshold=settings.TRIAGE_REVIEW_THRESHOLD,
     )
     assert artifacts.models_root() == (Path(settings.BASE_DIR) / "ml_models" / "triage").resolve()
@@ -18,7 +18,7 @@ def test_at_start_triage_uses_the_settings_models_dir_and_review_threshold():
 
 def test_changed_settings_reach_triage(settings, tmp_path):
     # given other settings (as a deployment or a test sets them)
-    settings.TRIAGE_MODELS_DIR = tmp_path / "triage"
+    settings.ML_MODELS_DIR = tmp_path
     settings.TRIAGE_REVIEW_THRESHOLD = 0.25
     # then triage uses them: no model in the empty folder, the new threshold
     assert config.current() == config.TriageSettings(models_dir=(tmp_path / "triage").resolve(), review_threshold=0.25)
@@ -26,5 +26,5 @@ def test_changed_settings_reach_triage(settings, tmp_path):
 
 
 def test_the_original_settings_are_back_after_an_override():
-    assert config.current().models_dir == settings.TRIAGE_MODELS_DIR.resolve()
-    assert triage.model_version() == artifacts.active_version(settings.TRIAGE_MODELS_DIR)
+    assert config.current().models_dir == (settings.ML_MODELS_DIR / "triage").resolve()
+    assert triage.model_version() == artifacts.active_version(settings.ML_MODELS_DIR / "triage")

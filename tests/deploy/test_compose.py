@@ -156,7 +156,7 @@ def test_no_credentials_inline():
 
 
 def test_every_app_service_shares_the_models_volume_where_triage_reads_it():
-    models_dir = dockerfile_env()["TRIAGE_MODELS_DIR"]
+    models_dir = dockerfile_env()["ML_MODELS_DIR"]
     for name in APP_SERVICES:
         assert f"models:{models_dir}" in SERVICES[name]["volumes"], name
 
@@ -217,7 +217,8 @@ def test_the_server_application_imports_with_its_environment():
 OTHER_CONSUMERS = {
     "POSTGRES_PASSWORD": "docker-compose.yml", "PUBLIC_URL": "docker-compose.yml", "SERVER_NAME": "docker-compose.yml",
     "HTTP_PORT": "docker-compose.yml", "ASGI_WORKERS": "docker-compose.yml", "WARDS_DATA_DIR": "docker-compose.yml",
-    "PROMETHEUS_MULTIPROC_DIR": "backend/core/metrics.py", "HEALTH_PORT": "Dockerfile",
+    "PROMETHEUS_MULTIPROC_DIR": "backend/core/metrics.py",
+    "HEALTH_PORT": "Dockerfile",
     "PATH": "Dockerfile", "PYTHONUNBUFFERED": "Dockerfile", "PYTHONDONTWRITEBYTECODE": "Dockerfile",
     "DJANGO_SETTINGS_MODULE": "manage.py",
 }
@@ -256,7 +257,7 @@ def test_proxy_routes_sockets_to_asgi_and_caps_bodies_as_the_app_does():
     assert env["ASGI_UPSTREAM"] == "asgi:8000" and env["REST_UPSTREAM"] == "asgi:8000"
     assert env["MEDIA_UPSTREAM"] == "s3:8333" and env["S3_BUCKET"] == DOTENV["S3_BUCKET"]
     body_cap = int(re.search(r"client_max_body_size (\d+)m;", template).group(1)) * 1024 * 1024
-    assert body_cap == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert body_cap == settings.UPLOAD_MAX_BODY_BYTES
     ws_block = template[template.index("location /ws/"):template.index("location /media/")]
     assert "proxy_pass http://asgi;" in ws_block and "proxy_set_header Upgrade $http_upgrade;" in ws_block
     idle = int(re.search(r"proxy_read_timeout (\d+)s;", ws_block).group(1))

@@ -33,7 +33,7 @@ from tests.bench._server import (
     server_command,
     wait_healthy,
 )
-from tests.factories import two_model_versions
+from tests.deploy._models import models_with_twin
 
 PROMOTION_DEADLINE_S = 15.0
 CHECK_SECONDS = "1"
@@ -79,10 +79,8 @@ def two_servers() -> Iterator[dict]:
     database = urlparse(database)._replace(path=f"/{name}_two_servers").geturl()
     recreate_postgres_database(database)
     with tempfile.TemporaryDirectory() as var:
-        models = Path(var) / "models"
-        models.mkdir()
-        versions = two_model_versions(models)
-        env = base_env(var, {"DATABASE_URL": database, "REDIS_URL": redis, "TRIAGE_MODELS_DIR": str(models),
+        versions = models_with_twin(Path(var) / "models" / "triage")
+        env = base_env(var, {"DATABASE_URL": database, "REDIS_URL": redis, "ML_MODELS_DIR": str(Path(var) / "models"),
                              "TRIAGE_MODEL_CHECK_SECONDS": CHECK_SECONDS, "PERIODIC_IN_PROCESS": "false"})
         citizen = prepare(env)
         manage = [sys.executable, str(ROOT / "manage.py")]

@@ -120,7 +120,7 @@ def _staff_script() -> str:
     return (
         "from backend.accounts.services import user_ensure\n"
         "for name, role, agency in [('ops-e2e', 'operator', None), ('huewaco-e2e', 'agency', 'huewaco'),"
-        " ('hepco-e2e', 'agency', 'hepco')]:\n"
+        " ('hepco-e2e', 'agency', 'hepco'), ('transport-e2e', 'agency', 'transport')]:\n"
         "    u = user_ensure(username=name, role=role, agency_code=agency)\n"
         f"    u.set_password({PASSWORD!r}); u.first_name = name.split('-')[0].upper(); u.save()\n"
     )
@@ -136,6 +136,9 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
         env.pop("DATABASE_URL", None)  # a throwaway SQLite file, whatever the surrounding run uses
         port = _free_port()
         env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"  # media URLs in answers point at this server
+        # As `make run`: one-time codes go to the server log, where otp_code() reads them (the test
+        # settings' in-memory sender lives in another process).
+        env["SMS_SENDER"] = "backend.accounts.sms.LogSmsSender"
         server = LiveServer(url="", env=env, citizen_token="", operator_token="")
         server.manage("migrate", "-v0")
         server.manage("load_reference_data")

@@ -56,7 +56,8 @@ def test_operator_opens_a_report_and_sees_its_photo_load(browser, e2e_server):
 
 def test_operator_merges_a_suggested_duplicate_in_one_click(browser, e2e_server):
     # given two reports of the same flooded street, ten metres apart
-    first = e2e_server.submit("Ngập sâu 40 cm trên đường Bà Triệu đoạn gần cầu Vĩ Dạ", 16.4652, 107.6031)
+    first = e2e_server.submit("Ngập sâu 40 cm trên đường Bà Triệu đoạn gần cầu Vĩ Dạ", 16.4652, 107.6031,
+                              photos=[jpeg_bytes(800, 600, 5)])
     second = e2e_server.submit("Đường Bà Triệu gần cầu Vĩ Dạ ngập sâu khoảng 40 cm", 16.4653, 107.6031)
     context, page = login(browser, e2e_server, "ops-e2e", "/dashboard/")
     row(page, second["id"]).wait_for(timeout=10_000)
@@ -65,6 +66,7 @@ def test_operator_merges_a_suggested_duplicate_in_one_click(browser, e2e_server)
     suggestion = detail(page, second["id"]).locator(f".dup[data-dup-id='{first['id']}']")
     suggestion.wait_for(timeout=10_000)
     assert "cách 11 m" in suggestion.inner_text()
+    assert suggestion.locator("img.dup-thumb").get_attribute("src") == first["photos"][0]["thumbnail_url"]
     # and one click merges the newer into the older
     suggestion.locator("[data-testid=report-action-merge-duplicate]").click()
     # then the workbench moves to the report that lives on, which counts one more "me too"
@@ -134,4 +136,13 @@ def test_open_detail_updates_live_when_someone_else_acts(browser, e2e_server):
     panel.locator("[data-testid=report-timeline] li", has_text="Đã gọi điện cho tổ dân phố 5").wait_for(timeout=10_000)
     assert panel.locator("[data-testid=report-timeline] li").count() == before + 1
     assert page.evaluate("window.__sameDocument") is True
+    context.close()
+
+
+def test_staff_login_page_is_accessible(browser, e2e_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{e2e_server.url}/dashboard/login/")
+    page.locator("#id_username").wait_for()
+    assert_accessible(page)
     context.close()

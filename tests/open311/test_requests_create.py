@@ -131,7 +131,7 @@ def test_media_files_go_through_the_photo_pipeline(public, api_key, fake_triage)
     photo = Report.objects.get().photos.get()
     assert (photo.kind, photo.width, photo.height) == (Photo.Kind.REPORT, 64, 48)
     row = public.get(f"{BASE}/requests/{response.json()[0]['service_request_id']}.json").json()[0]
-    assert row["media_url"] == f"http://testserver/media/{photo.image.name}"
+    assert row["media_url"].startswith(f"http://testserver/api/v1/photos/{photo.pk}/image/?a=public&")
 
 
 def test_csrf_is_not_asked_of_open311_clients(api_key, fake_triage):

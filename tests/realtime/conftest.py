@@ -12,6 +12,8 @@ from channels.db import database_sync_to_async
 from tests.realtime.wscomm import WebsocketCommunicator
 
 ORIGIN = (b"origin", b"http://testserver")
+# A browser always sends Host; the page's own origin (scheme, host, port) is derived from it.
+HOST = (b"host", b"testserver")
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +97,7 @@ def update_report(report, *, change="assigned", agency="keep", public=True, aler
 
 
 async def connect(app, path: str, *, token: str | None = None, origin: bool = True, extra_headers=()):
-    headers = [ORIGIN] if origin else []
+    headers = [HOST, ORIGIN] if origin else [HOST]
     headers += list(extra_headers)
     if token is not None:
         sep = "&" if "?" in path else "?"
@@ -129,3 +131,12 @@ async def events_only(comm, count: int, timeout: float = 3) -> list[dict[str, An
 
 
 adb = database_sync_to_async
+
+
+async def session_cookie(user) -> bytes:
+    """The Cookie header of a browser where `user` is logged in."""
+    from django.test import Client
+
+    client = Client()
+    await adb(client.force_login)(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend.reports.models import Report, Status
+from backend.reports.models import Photo, Report, Status
 from backend.reports.selectors.duplicates import (
     distance_m,
     duplicate_candidates,
@@ -75,3 +75,21 @@ def test_candidates_show_on_the_ops_detail(reporter, operator_client):
         (twin.pk, 30.0, "assigned")
     ]
     assert 0.5 < body["duplicates"][0]["score"] < 1.0
+
+
+def test_candidates_carry_their_words_date_and_first_report_photo(reporter, settings):
+    settings.DUPLICATE_RADIUS_M = 150
+    report = make_report(reporter, description="Ổ gà lớn trên đường Lê Lợi", latitude=LAT, longitude=LON)
+    twin = make_report(reporter, description="O ga lon duong Le Loi", latitude=north(30), longitude=LON)
+    bare = make_report(reporter, description="Ổ gà đường Lê Lợi", latitude=north(60), longitude=LON)
+    photo = {"content_type": "image/jpeg", "width": 100, "height": 80, "sha256": "0" * 64}
+    # the agency's after-photo and a later report photo are not the one shown
+    Photo.objects.create(report=twin, kind=Photo.Kind.RESOLUTION, position=0, image="r.jpg", thumbnail="r_thumb.jpg", **photo)
+    Photo.objects.create(report=twin, kind=Photo.Kind.REPORT, position=1, image="b.jpg", thumbnail="b_thumb.jpg", **photo)
+    Photo.objects.create(report=twin, kind=Photo.Kind.REPORT, position=0, image="a.jpg", thumbnail="a_thumb.jpg", **photo)
+    found = {c.report_id: c for c in duplicate_candidates(report=report)}
+    assert set(found) == {twin.pk, bare.pk}
+    assert (found[twin.pk].description, found[twin.pk].created_at, found[twin.pk].thumbnail) == (
+        "O ga lon duong Le Loi", twin.created_at, "a_thumb.jpg",
+    )
+    assert found[bare.pk].thumbnail is None

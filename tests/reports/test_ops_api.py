@@ -137,6 +137,13 @@ def test_detail_shows_triage_routing_reporter_duplicates_and_the_full_timeline(o
     assert body["needs_review_reasons"] == ["low_confidence"]
     assert [(d["report_id"], round(d["distance_m"])) for d in body["duplicates"]] == [(twin.pk, 56)]
     assert body["duplicates"][0]["score"] == 1.0
+    # with what the operator compares before a one-click merge (the twin has no photo)
+    assert set(body["duplicates"][0]) == {
+        "report_id", "tracking_code", "status", "distance_m", "score", "description", "created_at", "thumbnail_url",
+    }
+    assert (body["duplicates"][0]["description"], body["duplicates"][0]["thumbnail_url"]) == (
+        "Rac thai tran ra duong Le Loi", None,
+    )
     assert [(e["kind"], e["is_public"], e["note"]) for e in body["timeline"]] == [
         ("submitted", True, ""), ("note", False, "Đã gọi người dân")
     ]
@@ -216,7 +223,7 @@ def test_merge_through_the_api_and_the_citizen_sees_which_report_it_joined(opera
     seen = client_for(reporter).get(f"/api/v1/reports/{duplicate.pk}/").json()
     assert seen["merged_into"] == target.tracking_code
     assert seen["timeline"][-1]["kind"] == "merged"
-    assert seen["timeline"][-1]["note"] == target.tracking_code
+    assert seen["timeline"][-1]["note"] == ""  # the code is in `merged_into`, shown since it is their own
 
 
 def test_illegal_action_is_409_json_and_changes_nothing(operator_client, reporter):

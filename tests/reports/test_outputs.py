@@ -18,7 +18,7 @@ CITIZEN_KEYS = {
 }
 DEADLINE_KEYS = {"open", "overdue", "reopened_count", "resolved_at", "closed_at", "rating_stars", "rating_comment"}
 OPERATOR_ROW_KEYS = CITIZEN_KEYS | DEADLINE_KEYS | {
-    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter",
+    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter", "sensitive",
 }
 OPERATOR_DETAIL_KEYS = OPERATOR_ROW_KEYS | {
     "triage_scores", "routing_rule", "photo_locations", "duplicates", "merged_reports", "timeline",
@@ -107,5 +107,5 @@ def test_photo_urls_are_absolute_from_the_setting_in_rest_and_socket(citizen_cli
     ).json()
     payload = EventLog.objects.get(report_id=body["id"]).ops_payload
     # then REST and the operators' socket carry the same absolute URL
-    assert body["photos"][0]["url"].startswith("https://phananh.hue.gov.vn/media/reports/")
+    assert body["photos"][0]["url"].startswith("https://phananh.hue.gov.vn/api/v1/photos/")
     assert payload["photos"][0]["url"] == body["photos"][0]["url"]

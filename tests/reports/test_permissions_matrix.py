@@ -28,6 +28,8 @@ ACTIONS: dict[str, tuple[str, str, dict, str]] = {
     "ops-reject": ("post", "/api/v1/ops/reports/{id}/reject/", {"reason": "spam"}, Status.NEEDS_REVIEW),
     "ops-merge": ("post", "/api/v1/ops/reports/{id}/merge/", {"into": None}, Status.NEEDS_REVIEW),
     "ops-notes": ("post", "/api/v1/ops/reports/{id}/notes/", {"note": "ghi chú"}, Status.ASSIGNED),
+    "ops-sensitive": ("post", "/api/v1/ops/reports/{id}/sensitive/", {"sensitive": True, "reason": "tên người"},
+                      Status.ASSIGNED),
     "agency-list": ("get", "/api/v1/agency/tickets/", {}, Status.ASSIGNED),
     "agency-detail": ("get", "/api/v1/agency/tickets/{id}/", {}, Status.ASSIGNED),
     "agency-accept": ("post", "/api/v1/agency/tickets/{id}/accept/", {}, Status.ASSIGNED),
@@ -54,6 +56,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "ops-assign": _OPS,
     "ops-reject": _OPS,
     "ops-merge": _OPS,
+    "ops-sensitive": _OPS,
     "ops-notes": {**_OPS, "operator": 201, "admin": 201},
     "agency-list": {**_AGENCY, "agency-other": 200},  # their own (empty) board
     "agency-detail": _AGENCY,

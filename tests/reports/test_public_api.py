@@ -106,7 +106,7 @@ def test_photos_are_published_without_the_camera_position(reporter, client_for, 
     assert "16.4698" not in raw and "107.5786" not in raw and "gps" not in raw
     photo = response.json()["photos"][0]
     assert set(photo) == {"url", "thumbnail_url", "width", "height", "content_type"}
-    assert photo["url"].startswith("http://testserver/media/")
+    assert photo["url"].startswith(f"http://testserver/api/v1/photos/{report.photos.get().pk}/image/?a=public&")
     stored = Image.open(settings.MEDIA_ROOT / report.photos.get().image.name)
     assert not stored.getexif().get_ifd(0x8825)
 

@@ -72,8 +72,9 @@ def test_report_with_real_photo_stores_image_and_thumbnail(citizen_client, real_
     photo = response.json()["photos"][0]
     stored = Photo.objects.get()
     assert (photo["width"], photo["height"]) == (stored.width, stored.height)
-    assert photo["url"].startswith("http://testserver/media/reports/")
-    assert photo["thumbnail_url"].startswith("http://testserver/media/reports/")
+    assert photo["url"].startswith("http://testserver/api/v1/photos/")
+    assert "/image/?a=private&" in photo["url"]
+    assert "/thumbnail/?a=private&" in photo["thumbnail_url"]
     assert len(stored_files()) == 2
     with default_storage.open(stored.thumbnail.name) as fh:
         thumb = Image.open(fh)

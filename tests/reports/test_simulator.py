@@ -14,7 +14,7 @@ from backend.reports.simulator import simulate
 def test_simulated_reports_go_through_the_api_and_retries_do_not_duplicate(live_server, reference_data):
     token = token_issue(user=user_ensure(username="+84905000077", role="citizen"))
     outcome = simulate(
-        base_url=live_server.url, token=token, centres=[(16.4698, 107.5786)], count=3, rate=0,
+        base_url=live_server.url, tokens=[token], centres=[(16.4698, 107.5786)], count=3, rate=0,
         photo_share=0.5, retry_share=1.0, log=lambda line: None,
     )
     assert (outcome.sent, outcome.created, outcome.replayed, outcome.failed) == (6, 3, 3, 0)

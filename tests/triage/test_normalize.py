@@ -128,3 +128,31 @@ def test_the_city_app_is_not_the_place_hue():
     assert normalize("app Hue-S không gửi được") == "app hues khong gui duoc"
     assert normalize("Huế S lỗi") == "hues loi"
     assert normalize("ở Huế mưa") == "o _place_ mua"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        # issue 14: place names holding danger words are masked before any rule reads them
+        ("Ghé thăm Cửa Sập và Điện Hòn Chén", "ghe tham _place_ va _place_"),
+        ("Đường Võ Văn Kiệt ngập sâu", "duong _place_ ngap sau"),
+        ("Ngã Ba Sình bị ngập", "_place_ bi ngap"),
+        ("ngã ba bị ngập", "nga ba bi ngap"),
+        # a name that reads like a complaint once folded is masked only when typed with its marks
+        ("Đèn hỏng ở Hồng Thượng", "den hong o _place_"),
+        ("den hong thuong xuyen", "den hong thuong xuyen"),
+        ("Hồng thường xuyên", "hong thuong xuyen"),
+    ],
+)
+def test_place_names_with_danger_words(text, folded):
+    assert normalize_text(text).folded == folded
+
+
+def test_clause_and_sentence_breaks_are_kept_aside_for_the_rules():
+    # given a report in three clauses and two sentences, with a decimal number
+    result = normalize_text("Hôm qua cây đổ, hôm nay vẫn chưa dọn. Nước sâu 1.5 m!")
+    # then the words are unchanged and the breaks say where clauses and sentences start
+    assert result.folded == "hom qua cay do hom nay van chua don nuoc sau 1 5 m !"
+    assert (result.breaks, result.sentence_breaks) == ((4, 9), (9,))
+    # and punctuation separates what it separates: "Đông, Ba" is not the place Đông Ba
+    assert normalize_text("xe qua lại đông, ba con lo").folded == "xe qua lai dong ba con lo"

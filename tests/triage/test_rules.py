@@ -40,9 +40,30 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "Trang web dịch vụ công bị sập mạng cả ngày",
     ),
     "collapse_risk": (
-        "Căn nhà cũ sắp sập, tường nứt toác",
+        "Căn nhà cũ có nguy cơ sập, tường nứt toác",
         "can nha cu co nguy co sap",
         "Nhà sắp xây xong, còn ồn vài hôm",
+    ),
+    # issue 14: danger told by its consequence, and imminence (it may happen any moment) is critical
+    "imminent_fall": (
+        "Cành cây gãy treo lủng lẳng, có thể rơi xuống bất cứ lúc nào",
+        "bien quang cao bung khung lung lang sap roi xuong duong",
+        "Chiều nay sắp đổ rác rồi, nhắc bà con mang rác ra",
+    ),
+    "uncovered_pit": (
+        "Hố sâu đào giữa vỉa hè không có rào chắn, tối không thấy gì",
+        "ho sau giua duong khong co bien bao, toi om nguoi di bo de te",
+        "Hồ bơi công viên không có nước mấy tuần nay",
+    ),
+    "hanging_over_people": (
+        "Mái tôn ki ốt bị gió bật ra treo lơ lửng ngay trên đầu người đi chợ",
+        "tam ton bung ra lung lang tren loi di",
+        "Đèn lồng treo trên phố đi bộ rất đẹp",
+    ),
+    "missing_railing": (
+        "Lan can cầu bộ hành bị mất một đoạn, học sinh qua lại hằng ngày",
+        "lan can cau bi gay mot doan, tre em di hoc qua day",
+        "Lan can cầu mới sơn lại rất đẹp",
     ),
     "trapped": (
         "Có người mắc kẹt trong thang máy chung cư",
@@ -132,11 +153,6 @@ RULE_CASES: dict[str, tuple[str, str, str]] = {
         "ngo doc tap the o cong ty",
         "Nhà tui bị đau bụng nhẹ",
     ),
-    "poisoning": (
-        "Cả nhà bị ngộ độc sau bữa cưới",
-        "ca nha bi ngo doc sau bua cuoi",
-        "Thực phẩm hết hạn bán ở chợ",
-    ),
 }
 
 RULES = default_rules()
@@ -202,6 +218,76 @@ def test_rules_fire_in_english(text, rule_id):
 )
 def test_negated_hazards_do_not_fire(text):
     assert RULES.evaluate_text(text) == NO_RULES_FIRED
+
+
+# issue 14: a danger word that does not describe a danger here and now (triage.context)
+CONTEXT_TRAPS = [
+    # past
+    "Hôm qua cháy nhà ở kiệt 5, giờ đã dập tắt xong",
+    "Cảm ơn các anh cứu hộ đã giúp bà con trong đợt lũ vừa rồi",
+    "Thanks for helping us after the flood last year, everyone was rescued safely",
+    "Last month's fire truck could not get into this lane, please clear the parked cars",
+    "cây đổ đè lên mái nhà hôm qua, không ai sao",
+    # near miss
+    "sáng nay suýt đâm nhau ở ngã tư vì đèn tín hiệu hỏng",
+    "Cars almost crashed here twice this week because the sign is turned around",
+    # reported speech and rumours
+    "Nghe đồn cầu Trường Tiền sắp sập, có thật không?",
+    "Trên facebook có người đăng nói ở chợ có vụ nổ lớn, đề nghị xác minh",
+    "Tin đồn có người bắt cóc trẻ em bằng xe van trắng, mong công an xác minh",
+    "Is it true that the bridge collapsed? Someone posted a video",
+    # hypothetical, prevention, questions about procedures
+    "Nếu nhà bị cháy thì gọi số nào?",
+    "Quán karaoke không đảm bảo phòng cháy, nguy cơ cháy nổ cao",
+    "Trường tổ chức diễn tập chữa cháy sáng mai",
+    "Where can I get a rabies shot? Is there a clinic open today?",
+    "Tổ chim trên cột điện, sợ chập điện, nhờ điện lực gỡ giúp",
+]
+CONTEXT_TRIGGERS = [
+    # present danger next to a past or reported clause still fires
+    ("Hôm qua mưa lớn, hôm nay nhà ở kiệt 5 đang cháy lớn", "fire"),
+    ("Nhà tôi đang cháy, tôi đã quay video đăng facebook", "fire"),
+    ("Fire in my building, please come quickly, thank you", "fire"),
+    # an imminent danger in hypothetical words is a danger now
+    ("Cây nghiêng hẳn, có thể đổ bất cứ lúc nào xuống đường", "imminent_fall"),
+    ("The billboard could come down any moment onto the road", "imminent_fall"),
+    ("Branch hanging by a thread over the kindergarten entrance", "imminent_fall"),
+    # a risk rule reads its own risk words
+    ("Căn nhà cũ có nguy cơ sập, tường nứt toác", "collapse_risk"),
+    # people gathering with weapons
+    ("Một nhóm thanh niên tụ tập mang theo gậy gộc, tuýp sắt, mong công an đến ngay", "weapon"),
+    ("A gang of guys with sticks and iron bars outside the karaoke, police please come now", "weapon"),
+]
+# issue 14: words with two senses, equipment named after fire, place names with danger words
+SENSE_TRAPS = [
+    "Bóng đèn đường bị cháy mấy hôm rồi",
+    "cầu chì cháy nên cả dãy đèn tắt",
+    "Bình chữa cháy ở chung cư đã hết hạn",
+    "Trụ cứu hỏa trước nhà bị rò nước cả tuần",
+    "Xe cứu hỏa đậu chắn lối đi bộ",
+    "Đường tàu lửa qua khu dân cư không có gác chắn ồn quá",
+    "Mùi nhựa cháy khét từ cơ sở tái chế mỗi tối",
+    "Thanh niên độ bô xe nổ pô inh ỏi cả đêm",
+    "Taxi chém giá khách du lịch quá đắt",
+    "Khu trọ cứ tối là nhảy cầu dao tổng",
+    "Water is shooting up from the broken pipe like a fountain",
+    "A welder works on the pavement, sparks flying toward people walking by",
+    "Cây xanh ở ngã tư Lê Lợi cần cắt tỉa",
+    "Có người đổ rác dưới gốc cây đổ trộm cả tuần",
+    "Web dịch vụ công bị sập cả ngày",
+    "Ghé thăm Cửa Sập và Đại Nội cuối tuần",
+    "Đường Điện Biên Phủ bị ngập nhẹ sau mưa",
+]
+
+
+@pytest.mark.parametrize("text", CONTEXT_TRAPS + SENSE_TRAPS)
+def test_dangers_not_here_and_now_and_other_senses_do_not_fire(text):
+    assert RULES.evaluate_text(text) == NO_RULES_FIRED
+
+
+@pytest.mark.parametrize(("text", "rule_id"), CONTEXT_TRIGGERS)
+def test_present_dangers_still_fire_beside_other_contexts(text, rule_id):
+    assert rule_id in RULES.evaluate_text(text).fired
 
 
 def test_a_negation_earlier_in_the_sentence_does_not_silence_the_hazard():

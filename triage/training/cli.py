@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
     evaluate_cmd.add_argument("--no-external", action="store_true")
 
+    independent_cmd = commands.add_parser(
+        "independent",
+        help="score a version once on the independent test set (aggregate figures only; stored in its metrics)",
+    )
+    independent_cmd.add_argument("--version", help="version name (default: the active one)")
+
     classify_cmd = commands.add_parser("classify", help="triage texts given as arguments")
     classify_cmd.add_argument("texts", nargs="+")
 
@@ -86,6 +92,8 @@ def main(
         return _train(args, root, list(extra_examples), out)
     if args.command == "evaluate":
         return _evaluate(args, root, out)
+    if args.command == "independent":
+        return _independent(args, root, out)
     if args.command == "classify":
         from triage import classify, configure, model_version
 
@@ -166,6 +174,24 @@ def _evaluate(args: argparse.Namespace, root: Path, out: Callable[[str], None]) 
     if not args.no_external:
         metrics["external"] = evaluate_external(model, version, args.eval_dir)
     _print_summary(version, metrics, out)
+    return 0
+
+
+def _independent(args: argparse.Namespace, root: Path, out: Callable[[str], None]) -> int:
+    from triage import config
+    from triage.training import independent
+
+    version = args.version or artifacts.active_version(root)
+    if version is None:
+        out(f"no active model in {root}")
+        return 1
+    model, _ = artifacts.load_version(version, root=root)
+    figures = independent.evaluate_independent(
+        model, version, root, review_threshold=config.current().review_threshold, out=out
+    )
+    out(f"model {version}:")
+    for line in independent.summary_lines(figures):
+        out("  " + line)
     return 0
 
 

@@ -52,6 +52,13 @@ def _f(value: Any) -> str:
 NOTES_FILE: Final = "NOTES.md"
 
 
+def _lexicon(metrics: Mapping[str, Any]) -> str:
+    content_hash = metrics.get("lexicon_sha256")
+    if content_hash:
+        return f"content sha256 {str(content_hash)[:12]}"
+    return f"version {metrics.get('lexicon_version', '?')}"  # versions trained before the hash
+
+
 def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
     """MODEL_CARD.md from metrics.json (re-written when external results are added)."""
     held = metrics["held_out"]
@@ -72,8 +79,8 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"- Text normalised by `triage/normalize.py` (version {metrics['normalizer_version']}): NFC, casefold, "
         "place names masked, teencode and Huế dialect expanded, diacritics removed.",
         f"- Features: TF-IDF of character 2-5-grams ({metrics['model']['features']['char_ngrams']}) and word "
-        f"1-2-grams plus bilingual concept tokens from `triage/lexicon/` (sha256 "
-        f"{str(metrics.get('lexicon_sha256', '?'))[:12]}: broad concepts, then the detailed ones) "
+        f"1-2-grams plus bilingual concept tokens from `triage/lexicon/` ({_lexicon(metrics)}: broad "
+        "concepts, then the detailed ones) "
         f"({metrics['model']['features']['word_ngrams']}), sublinear tf, "
         f"min_df={config['min_df']}.",
         f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
@@ -152,6 +159,43 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
             "",
             "These tell how the model does on text unlike its training data (foreign cities, tweets); they "
             "are much lower than the held-out figures and are the more honest estimate for unseen styles.",
+        ]
+    lines += ["", "## Independent test set (written from the brief only; never trained on or read)", ""]
+    independent = metrics.get("independent")
+    if not independent:
+        lines.append("Not scored for this version (`python -m triage independent --version VERSION`).")
+    else:
+        accents = independent["diacritics"]
+        lines += [
+            f"{independent['rows']} reports by three writers who saw only the taxonomy and the urgency "
+            "definitions (`triage/data/independent/DATA_CARD.md`), scored once for this version at "
+            f"{independent['scored_at']} by `python -m triage independent` (aggregate figures only).",
+            "",
+            "| figure | value | target |",
+            "|---|---|---|",
+            f"| category accuracy / macro-F1 | {_f(independent['category_accuracy'])} / "
+            f"{_f(independent['category_macro_f1'])} | macro-F1 >= 0.92 |",
+            f"| critical recall | {_f(independent['critical_recall'])} (n={independent['critical_support']}) | >= 0.95 |",
+            f"| low or normal reports marked critical | {_f(independent['low_normal_marked_critical'])} | <= 0.03 |",
+            f"| critical precision | {_f(independent['critical_precision'])} | |",
+            f"| urgency accuracy | {_f(independent['urgency_accuracy'])} | >= 0.80 |",
+            f"| urgency within one level | {_f(independent['urgency_within_one'])} | >= 0.98 |",
+            f"| urgency too high / too low | {_f(independent['urgency_too_high'])} / "
+            f"{_f(independent['urgency_too_low'])} | |",
+            f"| category accuracy with marks vs the same text without | {_f(accents['accented_category_accuracy'])}"
+            f" vs {_f(accents['unaccented_category_accuracy'])} (gap {_f(accents['accuracy_gap'])}, "
+            f"n={accents['rows']}) | gap within 0.01 |",
+            f"| needs review | {_f(independent['needs_review_rate'])} | |",
+            "",
+            "By language: "
+            + ", ".join(
+                f"{name} (n={block['rows']}): category {_f(block['category_accuracy'])}, urgency "
+                f"{_f(block['urgency_accuracy'])}"
+                for name, block in independent["by_language"].items()
+            ),
+            "",
+            "Urgency confusion (rows: true low, normal, high, critical): "
+            + "; ".join(" ".join(str(n) for n in row) for row in independent["urgency_confusion"]["matrix"]),
         ]
     latency = metrics.get("latency")
     if latency:

@@ -19,6 +19,7 @@ from backend.core.errors import ApiError
 from backend.reports.outputs import CitizenReportDetailOutput, CitizenReportOutput
 from backend.reports.selectors import reports as selectors
 from backend.reports.services import intake as services
+from backend.reports.submission_limits import citizen_submission_limits
 from routing.selectors import categories_active
 
 
@@ -107,6 +108,7 @@ class ReportCreateApi(APIView):
             ),
             photos=values["photos"],
             idempotency_key=key,
+            limits=citizen_submission_limits(),
         )
         body = CitizenReportOutput(outcome.report, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)

@@ -160,12 +160,29 @@ class OpsReportRejectApi(APIView):
         return _detail(request, report_id)
 
 
+class OpsReportSensitiveApi(APIView):
+    permission_classes = [IsOperator]
+
+    @extend_schema_serializer(component_name="OpsSensitiveInput")
+    class InputSerializer(serializers.Serializer):
+        sensitive = serializers.BooleanField(help_text="true: never published by any path; false: back to the rule")
+        reason = serializers.CharField(max_length=2000, help_text="required; internal, for the audit trail")
+
+    @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
+    def post(self, request: Request, report_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.report_mark_sensitive(actor=request.user, report_id=report_id, **data.validated_data)  # type: ignore[arg-type]
+        return _detail(request, report_id)
+
+
 class OpsReportMergeApi(APIView):
     permission_classes = [IsOperator]
 
     @extend_schema_serializer(component_name="OpsMergeInput")
     class InputSerializer(serializers.Serializer):
-        into = serializers.IntegerField(min_value=1, help_text="id of the report this one duplicates")
+        # Bounded by the id column (64-bit): a larger number would reach the database and fail there.
+        into = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="id of the report this one duplicates")
 
     @extend_schema(request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"])
     def post(self, request: Request, report_id: int) -> Response:

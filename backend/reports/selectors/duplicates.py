@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from backend.reports.models import OPEN_STATUSES, Report
+from backend.reports.models import OPEN_STATUSES, Photo, Report
 from triage.text import fold
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -30,6 +30,10 @@ class DuplicateCandidate:
     status: str
     distance_m: float
     score: float
+    # What the operator compares before merging in one click: the words, when, and the first photo.
+    description: str = ""
+    created_at: datetime | None = None
+    thumbnail: str | None = None  # storage name of the first report photo's thumbnail
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -73,13 +77,28 @@ def duplicate_candidates(*, report: Report) -> list[DuplicateCandidate]:
             longitude__range=(report.longitude - dlon, report.longitude + dlon),
         )
         .exclude(pk=report.pk)
-        .values_list("pk", "tracking_code", "status", "latitude", "longitude", "description")[:500]
+        .values_list("pk", "tracking_code", "status", "latitude", "longitude", "description", "created_at")[:500]
     )
     found = []
-    for pk, code, status, lat, lon, text in nearby:
+    for pk, code, status, lat, lon, text, created_at in nearby:
         metres = distance_m(report.latitude, report.longitude, lat, lon)
         if metres <= radius:
             score = text_similarity(report.description, text)
-            found.append(DuplicateCandidate(pk, code, status, round(metres, 1), round(score, 3)))
+            found.append(DuplicateCandidate(pk, code, status, round(metres, 1), round(score, 3), text, created_at))
     found.sort(key=lambda c: (-c.score, c.distance_m, c.report_id))
-    return found[:MAX_CANDIDATES]
+    best = found[:MAX_CANDIDATES]
+    thumbnails = _first_thumbnails([c.report_id for c in best])
+    return [replace(c, thumbnail=thumbnails.get(c.report_id)) for c in best]
+
+
+def _first_thumbnails(report_ids: list[int]) -> dict[int, str]:
+    """Each report's first photo thumbnail (by position), in one query."""
+    first: dict[int, str] = {}
+    rows = (
+        Photo.objects.filter(report_id__in=report_ids, kind=Photo.Kind.REPORT)
+        .order_by("report_id", "position", "id")
+        .values_list("report_id", "thumbnail")
+    )
+    for report_id, thumbnail in rows:
+        first.setdefault(report_id, thumbnail)
+    return first

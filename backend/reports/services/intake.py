@@ -16,6 +16,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.decode_slots import photo_decode_slot
 from backend.core.exceptions import InvalidInput, Unprocessable
+from backend.core.limits import Limit, limit_hit
 from backend.core.messages import Message
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
@@ -176,13 +177,17 @@ def report_submit(
     data: ReportInput,
     photos: Sequence[IO[bytes]] = (),
     idempotency_key: str | None = None,
+    limits: Sequence[Limit] = (),
 ) -> SubmitOutcome:
+    """Store a new report (or answer a retry with the stored one); `limits` cap new submissions per account."""
     raw_photos = read_uploads(photos)
     request_hash = _request_hash(data, raw_photos)
     if idempotency_key:
         existing = _replay(user, idempotency_key, request_hash)
         if existing is not None:
             return SubmitOutcome(existing, created=False)
+    for limit in limits:  # after the replay: a retry answered from storage costs nothing
+        limit_hit(limit, str(user.pk))
 
     # CPU-heavy work happens before the transaction opens, so the write lock is held for milliseconds.
     processed = process_photos(raw_photos, user_id=user.pk)

@@ -248,6 +248,22 @@ def report_merge(*, actor: User, report_id: int, into_id: int) -> Report:
 
 
 @transaction.atomic
+def report_mark_sensitive(*, actor: User, report_id: int, sensitive: bool, reason: str) -> Report:
+    """Withdraw a report from every public path (or give it back): publication.py reads the flag."""
+    report = _lock_for_operator(actor, "mark_sensitive", report_id)
+    if report.sensitive == sensitive:
+        return report
+    report.sensitive = sensitive
+    report.save(update_fields=["sensitive", "updated_at"])
+    _record(
+        report, kind=ReportEvent.Kind.SENSITIVITY, actor=actor, old_status=report.status, note=reason,
+        is_public=False, old_value={"sensitive": not sensitive}, new_value={"sensitive": sensitive},
+    )
+    events.report_updated(report, change="sensitivity")
+    return report
+
+
+@transaction.atomic
 def report_note_add(*, actor: User, report_id: int, note: str) -> ReportEvent:
     """An internal note: IOC staff see it on the timeline; citizens and agencies never do."""
     report = _lock_for_operator(actor, "note", report_id)
@@ -324,8 +340,10 @@ def ticket_resolve(
                 for position, item in enumerate(stored)
             )
             _record(
+                # The after-photos' digests are sealed into the audit chain with the answer's text, so the
+                # agency's official answer can be proven unchanged (audit_chain.py, verify_audit_trail).
                 report, kind=ReportEvent.Kind.STATUS, actor=actor, old_status=old_status, note=note,
-                new_value={"photos": len(stored)},
+                new_value={"photos": len(stored), "photo_sha256": [item.photo.sha256 for item in stored]},
             )
             events.report_updated(report, change="resolved")
     except BaseException:

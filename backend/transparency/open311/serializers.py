@@ -249,7 +249,8 @@ class Open311ServiceRequestOutput(serializers.Serializer):  # type: ignore[type-
         photo = next(iter(report.photos.all()), None)  # the prefetch holds the report's own photos, in order
         if photo is None:
             return None
-        return PhotoOutput(photo, context=self.context).data["url"]  # type: ignore[no-any-return]
+        context = {**self.context, "photo_audience": "public"}  # Open311 is a public path
+        return PhotoOutput(photo, context=context).data["url"]  # type: ignore[no-any-return]
 
 
 class Open311RequestCreatedOutput(serializers.Serializer):  # type: ignore[type-arg]

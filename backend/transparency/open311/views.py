@@ -29,6 +29,7 @@ from backend.accounts.tokens import token_user
 from backend.core.errors import ApiError
 from backend.reports.apis.citizen import idempotency_key, refuse_oversized
 from backend.reports.services import intake as services
+from backend.reports.submission_limits import open311_submission_limits
 from backend.transparency.open311 import selectors
 from backend.transparency.open311.errors import open311_exception_handler
 from backend.transparency.open311.formats import (
@@ -205,6 +206,7 @@ class RequestListCreateApi(Open311View):
             ),
             photos=values["media"],
             idempotency_key=idempotency_key(request),
+            limits=open311_submission_limits(),
         )
         report = outcome.report
         body = {"service_request_id": str(report.pk), "service_notice": service_notice(report), "account_id": None}

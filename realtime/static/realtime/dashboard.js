@@ -599,7 +599,7 @@
         ${thumb ? `<img class="dup-thumb" src="${esc(thumb)}" alt="${esc(c.tracking_code)}" width="56" height="56" loading="lazy">` : `<span class="dup-thumb dup-nothumb" aria-hidden="true">—</span>`}
         <div class="dup-main"><div><button type="button" class="linkish" data-open="${c.report_id}">${esc(c.tracking_code)}</button> <span class="muted">#${c.report_id}</span> · ${esc(HueDetail.statusName(c.status))}</div>
           <div class="small muted">${esc(t("away"))} ${Math.round(c.distance_m)} m · ${esc(t("similar"))} ${Math.round(c.score * 100)}%</div>
-          ${known ? `<div class="small desc">${esc(known.description)}</div>` : ""}</div>
+          <div class="small desc">${esc(c.description || (known && known.description) || "")}</div></div>
         ${plan ? `<button type="button" class="btn btn-small" data-testid="report-action-merge-duplicate" data-merge-from="${plan.from}" data-merge-into="${plan.into}">${esc(plan.label)}</button>` : ""}
       </li>`;
     });

@@ -1,6 +1,6 @@
 """One-shot job: copy the triage model versions shipped in the image into the shared models directory.
 
-Every app container reads settings.TRIAGE_MODELS_DIR, a volume they share, so a model trained or promoted by
+Every app container reads ML_MODELS_DIR/triage, on a volume they share, so a model trained or promoted by
 one of them reaches all (backend/core/model_watch.py). A new image brings its bundled versions in here;
 an ACTIVE already chosen on the volume is kept (promotion is an operator's decision), and the image's
 ACTIVE is used only on a fresh volume.
@@ -19,7 +19,7 @@ from triage.artifacts import ACTIVE_FILE, active_version, models_root, set_activ
 
 
 class Command(BaseCommand):
-    help = "Copy bundled triage model versions into TRIAGE_MODELS_DIR; set ACTIVE on a fresh directory."
+    help = "Copy bundled triage model versions into ML_MODELS_DIR/triage; set ACTIVE on a fresh directory."
 
     def handle(self, *args: Any, **options: Any) -> None:
         bundled = Path(settings.BUNDLED_MODELS_DIR).resolve()

@@ -1,0 +1,242 @@
+"""Query latency at city scale: bulk-generated reports, then every list and lookup through the real API.
+
+Run (a throwaway database; never `hue`):
+    .venv/bin/python tests/bench/bench_scale.py --reports 1000000                 # PostgreSQL
+    .venv/bin/python tests/bench/bench_scale.py --reports 10000000 --keep         # and keep it for EXPLAIN
+    .venv/bin/python tests/bench/bench_scale.py --reports 1000000 --sqlite        # the embedded default
+        [--database-url postgres://hue:hue@127.0.0.1:5432/hue_prod_scale] [--runs 30] [--explain]
+
+Reports are spread over two years, all wards, categories, agencies and states, one citizen per ~50
+reports, each with an idempotency key. Every endpoint is called --runs times in process (Django test
+client: the view, its queries and serialisation, no network) and p50/p99 are printed against the
+goals of issue 11 (p99 <= 50 ms per query page, idempotency lookup p99 <= 5 ms). --explain prints
+the plan of the slowest statement of each endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench._server import base_env, prepare, recreate_postgres_database  # noqa: E402
+
+STATUSES = ["submitted", "triaged", "needs_review", "assigned", "accepted", "in_progress", "resolved",
+            "closed", "closed", "closed", "closed", "closed", "rejected", "returned", "merged", "reopened"]
+URGENCIES = ["critical", "high", "normal", "normal", "normal", "low"]
+
+PG_FILL = """
+INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
+                           date_joined, phone, role)
+SELECT '', false, 'bulk:' || g, '', '', '', false, true, now(), '+8491' || lpad(g::text, 7, '0'), 'citizen'
+FROM generate_series(1, %(users)s) g;
+
+INSERT INTO reports_report (tracking_code, reporter_id, anonymous, description, latitude, longitude, status,
+    category_id, urgency, predicted_category, predicted_urgency, triage_confidence, triage_model_version,
+    triage_rules, triage_scores, area_id, agency_id, due_at, routing_reason, needs_review_reasons,
+    me_too_count, reopened_count, created_at, updated_at, resolved_at, closed_at, rating_comment)
+SELECT 'B' || lpad(to_hex(g), 11, '0'),
+       (SELECT min(id) FROM accounts_user WHERE username LIKE 'bulk:%%') + (g %% %(users)s),
+       g %% 10 = 0,
+       'Phản ánh số ' || g || ': ổ gà, rác, đèn đường, ngập nước trên đường Lê Lợi',
+       16.40 + (g %% 1000) / 10000.0, 107.55 + (g %% 997) / 10000.0,
+       (%(statuses)s::text[])[1 + g %% %(n_statuses)s],
+       cats[1 + g %% array_length(cats, 1)],
+       (%(urgencies)s::text[])[1 + g %% %(n_urgencies)s],
+       '', '', 0.9, 'bulk', '[]', '{}',
+       areas[1 + g %% array_length(areas, 1)],
+       agencies[1 + g %% array_length(agencies, 1)],
+       now() - make_interval(secs => (g::float / %(reports)s) * 63072000) + interval '3 days',
+       '', '[]', 0, 0,
+       now() - make_interval(secs => (1 - g::float / %(reports)s) * 63072000),
+       now() - make_interval(secs => (1 - g::float / %(reports)s) * 63072000),
+       NULL, NULL, ''
+FROM generate_series(1, %(reports)s) g,
+     (SELECT array_agg(id) AS cats FROM routing_category) c,
+     (SELECT array_agg(id) AS areas FROM routing_area) a,
+     (SELECT array_agg(id) AS agencies FROM routing_agency) ag;
+
+INSERT INTO reports_idempotencykey (user_id, key, request_hash, report_id, created_at)
+SELECT reporter_id, md5(id::text), '', id, created_at FROM reports_report WHERE tracking_code LIKE 'B%%';
+ANALYZE
+"""
+
+
+def fill_postgres(url: str, reports: int) -> None:
+    import psycopg
+
+    users = max(1, reports // 50)
+    params = {"users": users, "reports": reports, "statuses": STATUSES, "n_statuses": len(STATUSES),
+              "urgencies": URGENCIES, "n_urgencies": len(URGENCIES)}
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in filter(str.strip, PG_FILL.split(";\n")):
+            conn.execute(statement, params if "%(" in statement else None, prepare=False)
+
+
+def fill_sqlite(path: str, reports: int) -> None:
+    users = max(1, reports // 50)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(f"""
+        INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                                   is_active, date_joined, phone, role)
+        WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {users})
+        SELECT '', 0, 'bulk:' || n, '', '', '', 0, 1, datetime('now'), '+8491' || printf('%07d', n), 'citizen' FROM g;
+    """)
+    first_user = db.execute("SELECT min(id) FROM accounts_user WHERE username LIKE 'bulk:%'").fetchone()[0]
+    cats = [r[0] for r in db.execute("SELECT id FROM routing_category")]
+    areas = [r[0] for r in db.execute("SELECT id FROM routing_area")]
+    agencies = [r[0] for r in db.execute("SELECT id FROM routing_agency")]
+    now = time.time()
+
+    def rows(start: int, stop: int):
+        for g in range(start, stop):
+            created = now - (1 - g / reports) * 63072000
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(created))
+            due = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(created + 3 * 86400))
+            yield (f"B{g:011x}", first_user + g % users, int(g % 10 == 0),
+                   f"Phản ánh số {g}: ổ gà, rác, đèn đường, ngập nước trên đường Lê Lợi",
+                   16.40 + (g % 1000) / 10000, 107.55 + (g % 997) / 10000, STATUSES[g % len(STATUSES)],
+                   cats[g % len(cats)], URGENCIES[g % len(URGENCIES)], "", "", 0.9, "bulk", "[]", "{}",
+                   areas[g % len(areas)], agencies[g % len(agencies)], due, "", "[]", 0, 0, stamp, stamp, "")
+
+    batch = 100_000
+    for start in range(1, reports + 1, batch):
+        db.executemany(
+            "INSERT INTO reports_report (tracking_code, reporter_id, anonymous, description, latitude, longitude, "
+            "status, category_id, urgency, predicted_category, predicted_urgency, triage_confidence, "
+            "triage_model_version, triage_rules, triage_scores, area_id, agency_id, due_at, routing_reason, "
+            "needs_review_reasons, me_too_count, reopened_count, created_at, updated_at, rating_comment) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows(start, min(start + batch, reports + 1)))
+        db.commit()
+    db.execute("INSERT INTO reports_idempotencykey (user_id, key, request_hash, report_id, created_at) "
+               "SELECT reporter_id, hex(id), '', id, created_at FROM reports_report WHERE tracking_code LIKE 'B%'")
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--database-url", default="postgres://hue:hue@127.0.0.1:5432/hue_prod_scale")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="the database is already filled (same --reports)")
+    args = parser.parse_args()
+    var = tempfile.mkdtemp(prefix="hue-scale-")
+    extra = {} if args.sqlite else {"DATABASE_URL": args.database_url}
+    env = base_env(var, extra)
+    started = time.perf_counter()
+    if not args.reuse:
+        if not args.sqlite:
+            recreate_postgres_database(args.database_url)
+        prepare(env)
+        if args.sqlite:
+            fill_sqlite(str(Path(var) / "db.sqlite3"), args.reports)
+        else:
+            fill_postgres(args.database_url, args.reports)
+    print(f"{'sqlite' if args.sqlite else 'postgresql'}: {args.reports:,} reports ready in "
+          f"{time.perf_counter() - started:.0f} s")
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
+    import django
+
+    django.setup()
+    import django.db.models
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from backend.accounts.models import User
+    from backend.accounts.services import user_ensure
+    from backend.accounts.tokens import token_issue
+    from backend.reports.models import IdempotencyKey, Report
+    from routing.models import Agency, Area, Category
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+        return client
+
+    operator = client_for(user_ensure(username="scale-op", role="operator"))
+    hepco = Agency.objects.get(code="hepco")
+    agency = client_for(user_ensure(username="scale-hepco", role="agency", agency_code="hepco"))
+    sample = Report.objects.order_by("-id").values("id", "reporter_id").first()
+    citizen = client_for(User.objects.get(pk=sample["reporter_id"]))
+    anonymous = APIClient()
+    category = Category.objects.get(code="road_damage")
+    area = Area.objects.order_by("id").first()
+    endpoints = [
+        ("ops queue (default: urgency)", operator, "/api/v1/ops/reports/"),
+        ("ops newest first", operator, "/api/v1/ops/reports/?ordering=-created_at"),
+        ("ops by status", operator, "/api/v1/ops/reports/?status=needs_review"),
+        ("ops by category+urgency", operator, f"/api/v1/ops/reports/?category={category.code}&urgency=high"),
+        ("ops by ward", operator, f"/api/v1/ops/reports/?area={area.code}"),
+        ("ops by agency", operator, f"/api/v1/ops/reports/?agency={hepco.code}"),
+        ("ops overdue", operator, "/api/v1/ops/reports/?overdue=true"),
+        ("ops report detail", operator, f"/api/v1/ops/reports/{sample['id']}/"),
+        ("agency tickets", agency, "/api/v1/agency/tickets/"),
+        ("citizen: mine", citizen, "/api/v1/reports/mine/"),
+        ("public reports", anonymous, "/api/v1/public/reports/"),
+        ("public reports by ward", anonymous, f"/api/v1/public/reports/?area={area.code}"),
+        ("public stats", anonymous, "/api/v1/public/stats/"),
+        ("open311 requests", anonymous, "/open311/v2/requests.json"),
+    ]
+    print(f"{'endpoint':<30}{'status':>7}{'queries':>8}{'p50 ms':>9}{'p99 ms':>9}  goal p99 <= 50 ms")
+    for name, client, path in endpoints:
+        timings, status, slowest = [], 0, ("", 0.0)
+        for run in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                response = client.get(path)
+                timings.append((time.perf_counter() - t0) * 1000)
+            status = response.status_code
+            if run == args.runs - 1:
+                slowest = max(((q["sql"], float(q["time"])) for q in queries.captured_queries), key=lambda x: x[1])
+                count = len(queries.captured_queries)
+        p99 = percentile(timings, 0.99)
+        verdict = "ok" if p99 <= 50 else "SLOW"
+        print(f"{name:<30}{status:>7}{count:>8}{statistics.median(timings):>9.1f}{p99:>9.1f}  {verdict}")
+        if args.explain and slowest[0]:
+            with connection.cursor() as cursor:
+                prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+                cursor.execute(prefix + slowest[0])
+                plan = "\n".join("      " + " | ".join(str(c) for c in row) for row in cursor.fetchall()[:14])
+            print(f"    slowest statement ({slowest[1] * 1000:.1f} ms): {slowest[0][:160]}\n{plan}")
+    import random
+
+    bounds = Report.objects.aggregate(low=django.db.models.Min("id"), high=django.db.models.Max("id"))
+    picked = [random.randint(bounds["low"], bounds["high"]) for _ in range(200)]
+    keys = list(IdempotencyKey.objects.filter(report_id__in=picked).values_list("user_id", "key"))
+    timings = []
+    for user_id, key in keys:
+        t0 = time.perf_counter()
+        IdempotencyKey.objects.filter(user_id=user_id, key=key).select_related("report").first()
+        timings.append((time.perf_counter() - t0) * 1000)
+    missing = uuid.uuid4().hex
+    for user_id, _ in keys[:50]:
+        t0 = time.perf_counter()
+        IdempotencyKey.objects.filter(user_id=user_id, key=missing).first()
+        timings.append((time.perf_counter() - t0) * 1000)
+    p99 = percentile(timings, 0.99)
+    print(f"{'idempotency lookup (ORM)':<30}{'':>7}{1:>8}{statistics.median(timings):>9.2f}{p99:>9.2f}  "
+          f"goal p99 <= 5 ms: {'ok' if p99 <= 5 else 'SLOW'}")
+
+
+if __name__ == "__main__":
+    main()
