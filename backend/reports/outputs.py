@@ -274,7 +274,8 @@ class DuplicateOutput(serializers.Serializer):  # type: ignore[type-arg]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail_url(self, candidate: Any) -> str | None:
-        return media_url(candidate.thumbnail) if candidate.thumbnail else None
+        # Operators' eyes only: a private signed URL, like the report's own photos in their view.
+        return photo_url(Photo(pk=candidate.photo_id), "thumbnail", "private") if candidate.photo_id else None
 
 
 class RoutingRuleOutput(serializers.Serializer):  # type: ignore[type-arg]

@@ -33,7 +33,7 @@ class DuplicateCandidate:
     # What the operator compares before merging in one click: the words, when, and the first photo.
     description: str = ""
     created_at: datetime | None = None
-    thumbnail: str | None = None  # storage name of the first report photo's thumbnail
+    photo_id: int | None = None  # the first report photo (its thumbnail URL is signed by the output)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -87,18 +87,18 @@ def duplicate_candidates(*, report: Report) -> list[DuplicateCandidate]:
             found.append(DuplicateCandidate(pk, code, status, round(metres, 1), round(score, 3), text, created_at))
     found.sort(key=lambda c: (-c.score, c.distance_m, c.report_id))
     best = found[:MAX_CANDIDATES]
-    thumbnails = _first_thumbnails([c.report_id for c in best])
-    return [replace(c, thumbnail=thumbnails.get(c.report_id)) for c in best]
+    first_photos = _first_photos([c.report_id for c in best])
+    return [replace(c, photo_id=first_photos.get(c.report_id)) for c in best]
 
 
-def _first_thumbnails(report_ids: list[int]) -> dict[int, str]:
-    """Each report's first photo thumbnail (by position), in one query."""
-    first: dict[int, str] = {}
+def _first_photos(report_ids: list[int]) -> dict[int, int]:
+    """Each report's first photo (by position), in one query."""
+    first: dict[int, int] = {}
     rows = (
         Photo.objects.filter(report_id__in=report_ids, kind=Photo.Kind.REPORT)
         .order_by("report_id", "position", "id")
-        .values_list("report_id", "thumbnail")
+        .values_list("report_id", "id")
     )
-    for report_id, thumbnail in rows:
-        first.setdefault(report_id, thumbnail)
+    for report_id, photo_id in rows:
+        first.setdefault(report_id, photo_id)
     return first
