@@ -25,10 +25,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.messages import bilingual
-from backend.reports.models import Photo, Report, ReportEvent, Status
+from backend.reports.models import URGENCY_ORDER, Photo, Report, ReportEvent, Status
 from backend.reports.photo_access import photo_url
 from backend.reports.publication import note_outside_the_city
 from backend.reports.redaction import redact_contacts
+from backend.reports.transitions import AGENCY_DESK, OPERATOR_DESK, is_legal, staff_actions
 from backend.transparency import selectors as public
 from routing.models import Urgency
 from routing.selectors import routing_rule_get
@@ -227,6 +228,15 @@ class OperatorReportOutput(CitizenReportOutput, DeadlineStateOutput):
     routing_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
     sensitive = serializers.BooleanField(read_only=True, help_text="marked by an operator: never published")
     reporter = serializers.SerializerMethodField(help_text="IOC staff only, even for anonymous reports")
+    actions = serializers.SerializerMethodField(help_text="what an operator may do now (transitions.py)")
+    urgency_rank = serializers.SerializerMethodField(help_text="0 = most urgent; the queue's order (models.URGENCY_ORDER)")
+
+    def get_urgency_rank(self, report: Report) -> int:
+        return URGENCY_ORDER.index(report.urgency) if report.urgency in URGENCY_ORDER else len(URGENCY_ORDER)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, report: Report) -> list[str]:
+        return staff_actions(OPERATOR_DESK, report.status)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, report: Report) -> str | None:
@@ -271,6 +281,10 @@ class DuplicateOutput(serializers.Serializer):  # type: ignore[type-arg]
     description = serializers.CharField()
     created_at = serializers.DateTimeField()
     thumbnail_url = serializers.SerializerMethodField(help_text="its first photo's thumbnail, or null")
+    mergeable = serializers.SerializerMethodField(help_text="the lifecycle lets it be merged away now")
+
+    def get_mergeable(self, candidate: Any) -> bool:
+        return is_legal("merge", candidate.status)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail_url(self, candidate: Any) -> str | None:
@@ -346,6 +360,11 @@ class AgencyTicketOutput(CitizenReportOutput, DeadlineStateOutput):
 
     # Whether the citizen chose to be anonymous is nobody else's business: the agency never learns who.
     anonymous = None  # type: ignore[assignment]  # DRF: None removes an inherited field
+    actions = serializers.SerializerMethodField(help_text="what the agency may do now (transitions.py)")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, report: Report) -> list[str]:
+        return staff_actions(AGENCY_DESK, report.status)
 
 
 class AgencyTicketDetailOutput(AgencyTicketOutput):

@@ -80,3 +80,16 @@ MERGE_TARGET_STATUSES = OPEN_STATUSES
 
 def is_legal(action: str, current_status: str) -> bool:
     return current_status in TRANSITIONS[action].sources
+
+
+def staff_actions(role_set: frozenset[str], status: str) -> list[str]:
+    """The actions of one staff desk (operators or agencies) legal from `status`, in table order.
+
+    Sent in the staff outputs (`actions`) so the screens offer exactly what the lifecycle allows and
+    never keep their own copy of this table.
+    """
+    return [name for name, t in TRANSITIONS.items() if t.roles == role_set and status in t.sources]
+
+
+OPERATOR_DESK = _OPS
+AGENCY_DESK = _AGENCY

@@ -18,12 +18,12 @@ CITIZEN_KEYS = {
 }
 DEADLINE_KEYS = {"open", "overdue", "reopened_count", "resolved_at", "closed_at", "rating_stars", "rating_comment"}
 OPERATOR_ROW_KEYS = CITIZEN_KEYS | DEADLINE_KEYS | {
-    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter", "sensitive",
+    "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter", "sensitive", "actions", "urgency_rank",
 }
 OPERATOR_DETAIL_KEYS = OPERATOR_ROW_KEYS | {
     "triage_scores", "routing_rule", "photo_locations", "duplicates", "merged_reports", "timeline",
 }
-AGENCY_ROW_KEYS = (CITIZEN_KEYS - {"anonymous"}) | DEADLINE_KEYS
+AGENCY_ROW_KEYS = (CITIZEN_KEYS - {"anonymous"}) | DEADLINE_KEYS | {"actions"}
 AGENCY_DETAIL_KEYS = AGENCY_ROW_KEYS | {"timeline"}
 PUBLIC_KEYS = {
     "id", "status", "status_name", "open", "description", "latitude", "longitude", "category",
@@ -69,7 +69,9 @@ def test_operator_rows_detail_and_socket_share_one_shape(operator_client, submit
     assert (row["reopened_count"], row["resolved_at"], row["closed_at"], row["rating_stars"], row["rating_comment"]) == (
         0, None, None, None, ""
     )
-    assert (row["open"], row["overdue"]) == (True, False)
+    assert (row["open"], row["overdue"], row["urgency_rank"]) == (True, False, 2)
+    # what the screen may offer comes from the transition table, not from a copy in the page
+    assert row["actions"] == payload["actions"] == ["triage", "assign", "reject", "merge", "note", "mark_sensitive"]
     # the same photo URLs in REST and socket: absolute, from PUBLIC_BASE_URL, not from a request
     assert payload["photos"] == row["photos"] == []
 
@@ -84,6 +86,7 @@ def test_agency_rows_detail_and_socket_share_one_shape(client_for, submitted):
     assert set(detail) == AGENCY_DETAIL_KEYS
     assert set(payload) == AGENCY_ROW_KEYS
     assert "anonymous" not in payload and "reporter" not in payload
+    assert row["actions"] == payload["actions"] == ["accept", "return"]
 
 
 def test_public_list_and_detail_keys(client, reference_data, make_citizen):

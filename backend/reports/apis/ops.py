@@ -42,6 +42,7 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("area", str, description="ward code"),
     OpenApiParameter("agency", str, description="agency code"),
     OpenApiParameter("overdue", bool, description="deadline passed and still open"),
+    OpenApiParameter("open", bool, description="not yet resolved, closed, rejected or merged"),
     OpenApiParameter("q", str, description="a tracking code (exact) or words of the description"),
     OpenApiParameter(
         "ordering", str, enum=list(ops_selectors.ORDERINGS),

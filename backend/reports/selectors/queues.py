@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
-from backend.reports.models import Report, ReportEvent, Status, overdue_q, urgency_rank
+from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, urgency_rank
 from backend.reports.selectors.reports import with_relations
 from routing.models import Urgency
 
@@ -67,19 +67,24 @@ class ReportQueueFilter(django_filters.FilterSet):
     agency = django_filters.CharFilter(field_name="agency__code")
     # A choice, not a BooleanFilter: those read "maybe" as "no filter" instead of refusing it.
     overdue = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_overdue")
+    # The status group (models.OPEN_STATUSES), so a screen asks for "open" without a copy of the list.
+    open = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_open")
 
     # Phone support: a citizen reads out the tracking code; or a few words of the description.
     q = django_filters.CharFilter(method="filter_text", max_length=200)
 
     class Meta:
         model = Report
-        fields = ["status", "category", "urgency", "area", "agency", "overdue", "q"]
+        fields = ["status", "category", "urgency", "area", "agency", "overdue", "open", "q"]
 
     def filter_text(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         text = value.strip()
         if not text:
             return qs
         return qs.filter(Q(tracking_code__iexact=text) | Q(description__icontains=text))
+
+    def filter_open(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        return qs.filter(status__in=OPEN_STATUSES) if value == "true" else qs.exclude(status__in=OPEN_STATUSES)
 
     def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         return qs.filter(**{"overdue_now": value == "true"})  # an annotation: spelled as a dict for the type checker
@@ -88,7 +93,7 @@ class ReportQueueFilter(django_filters.FilterSet):
 class AgencyTicketFilter(ReportQueueFilter):
     class Meta:
         model = Report
-        fields = ["status", "category", "urgency", "area", "overdue", "q"]
+        fields = ["status", "category", "urgency", "area", "overdue", "open", "q"]
 
 
 def _filtered(filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:

@@ -17,7 +17,6 @@
     open_ticket: ["Mở phiếu", "Open ticket"], photos_chosen: ["ảnh đã chọn", "photos chosen"],
   });
 
-  const OPEN = new Set(["assigned", "accepted", "in_progress", "reopened"]);
   const RANK = { critical: 0, high: 1, normal: 2, low: 3 };
   const tickets = new Map();
   const appliedSeq = new Map();
@@ -32,7 +31,8 @@
   function renderAgencyName() { document.getElementById("agency-name").textContent = agency ? nm({ vi: agency.name_vi, en: agency.name_en }) : ""; }
 
   // On the board: the tickets the agency still has to act on (open, and past the operators' stage).
-  const isOpen = (r) => (r.open !== false) && OPEN.has(r.status);
+  // On the board while the agency has something to do with it: the payload says what (outputs.py).
+  const isOpen = (r) => r.open === true && (r.actions || []).length > 0;
   // The payload's `overdue` is as of the event; a deadline passing on screen since then counts too.
   const isOverdue = (r) => isOpen(r) && (r.overdue === true || (!!r.due_at && new Date(r.due_at) < new Date()));
   function cmp(a, b) {
@@ -85,8 +85,8 @@
   function counters() {
     let fresh = 0, work = 0, overdue = 0;
     for (const r of tickets.values()) {
-      if (r.status === "assigned" || r.status === "reopened") fresh++;
-      if (r.status === "accepted" || r.status === "in_progress") work++;
+      if ((r.actions || []).includes("accept")) fresh++;
+      if ((r.actions || []).includes("resolve")) work++;
       if (isOverdue(r)) overdue++;
     }
     document.getElementById("a-new").textContent = fresh;
@@ -122,7 +122,7 @@
   }
 
   async function load(reason, seq) {
-    const fetched = await HueRT.fetchAll("/api/v1/agency/tickets/?page_size=200&status=assigned&status=accepted&status=in_progress&status=reopened", 5);
+    const fetched = await HueRT.fetchAll("/api/v1/agency/tickets/?page_size=200&open=true", 5);
     if (reason !== "initial") {
       const keep = new Set(fetched.map((r) => r.id));
       for (const id of [...tickets.keys()]) if (!keep.has(id) && (appliedSeq.get(id) || 0) <= seq) remove(id, seq);
@@ -183,10 +183,11 @@
 
   function actionsHtml(d) {
     const forms = [];
-    if (d.status === "assigned" || d.status === "reopened") {
+    const may = (action) => (d.actions || []).includes(action);  // the lifecycle's answer, from the payload
+    if (may("accept")) {
       forms.push(`<button type="button" class="btn btn-primary btn-big" data-act="accept" data-testid="report-action-accept">${esc(t("accept"))}</button>`);
     }
-    if (d.status === "accepted" || d.status === "in_progress") {
+    if (may("progress")) {
       forms.push(`<form class="act-form" data-form="progress"><label>${esc(t("progress_note"))}<textarea name="note" rows="2" required maxlength="4000"></textarea></label>
         <button class="btn btn-big" data-testid="report-action-progress">${esc(t("progress"))}</button></form>`);
       forms.push(`<form class="act-form act-resolve" data-form="resolve"><label>${esc(t("resolve_note"))}<textarea name="note" rows="2" required maxlength="4000"></textarea></label>
@@ -194,7 +195,7 @@
         <ul class="photos photo-preview" aria-live="polite"></ul>
         <button class="btn btn-primary btn-big" data-testid="report-action-resolve">${esc(t("resolve"))}</button></form>`);
     }
-    if (OPEN.has(d.status)) {
+    if (may("return")) {
       forms.push(`<form class="act-form" data-form="return"><label>${esc(t("return_reason"))}<textarea name="reason" rows="2" required maxlength="2000"></textarea></label>
         <button class="btn btn-danger btn-big" data-testid="report-action-return">${esc(t("return"))}</button></form>`);
     }

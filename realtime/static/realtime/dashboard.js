@@ -36,10 +36,7 @@
     rating_h: ["Đánh giá", "Rating"], reject_reason: ["Lý do từ chối (người dân sẽ thấy)", "Reason for rejecting (the citizen sees it)"],
   });
 
-  const OPEN = new Set(["submitted", "triaged", "needs_review", "assigned", "accepted", "in_progress", "returned", "reopened"]);
-  const ACTIONABLE = new Set(["submitted", "triaged", "needs_review", "assigned", "returned"]);
   const STATUSES = ["submitted", "triaged", "needs_review", "assigned", "accepted", "in_progress", "returned", "reopened", "resolved", "closed", "rejected", "merged"];
-  const RANK = { critical: 0, high: 1, normal: 2, low: 3 };
   const URGENCIES = ["critical", "high", "normal", "low"];
 
   const reports = new Map();    // id -> report (ops view): the open queue plus whatever a search brought in
@@ -55,11 +52,11 @@
   const detailEl = document.getElementById("detail");
   const layout = document.getElementById("ops-layout");
 
-  /* ---------- status, taken from the payload when it says so ---------- */
-  const isOpen = (r) => (typeof r.open === "boolean" ? r.open : OPEN.has(r.status));
+  /* ---------- status groups and allowed actions come with every report (outputs.py) ---------- */
+  const isOpen = (r) => r.open === true;
   // The payload's `overdue` is as of the event; a deadline passing on screen since then counts too.
   const isOverdue = (r) => isOpen(r) && (r.overdue === true || (!!r.due_at && new Date(r.due_at) < new Date()));
-  const actionable = (r) => ACTIONABLE.has(r.status);
+  const actionable = (r) => (r.actions || []).includes("merge");
 
   /* ---------- filters ---------- */
   const F = {
@@ -152,7 +149,7 @@
   }
 
   function sortKey(r) {
-    return [RANK[r.urgency] === undefined ? 4 : RANK[r.urgency], r.status === "needs_review" ? 0 : 1, r.created_at || ""];
+    return [r.urgency_rank, r.status === "needs_review" ? 0 : 1, r.created_at || ""];
   }
   function cmp(a, b) {
     const ka = sortKey(a), kb = sortKey(b);
@@ -582,7 +579,7 @@
    * still at the operators' stage; otherwise the other way round when that one is. */
   function mergePlan(d, cand) {
     const newerIsThis = d.id > cand.report_id;
-    const thisMergeable = actionable(d), thatMergeable = ACTIONABLE.has(cand.status);
+    const thisMergeable = actionable(d), thatMergeable = cand.mergeable === true;
     if (newerIsThis ? thisMergeable : !thatMergeable && thisMergeable) return { from: d.id, into: cand.report_id, label: `${t("merge_this_into")} ${cand.tracking_code}` };
     if (thatMergeable) return { from: cand.report_id, into: d.id, label: t("merge_that_here") };
     return null;
@@ -746,8 +743,7 @@
 
   /* ---------- loading and live ---------- */
   async function loadQueue(reason, seq) {
-    const open = [...OPEN].map((s) => "status=" + s).join("&");
-    const fetched = await HueRT.fetchAll(`/api/v1/ops/reports/?page_size=200&${open}`, 5);
+    const fetched = await HueRT.fetchAll("/api/v1/ops/reports/?page_size=200&open=true", 5);
     if (reason !== "initial") {
       // A reload replaces what we had: anything not open any more drops out.
       const keep = new Set(fetched.map((r) => r.id));
