@@ -139,11 +139,13 @@ def test_detail_shows_triage_routing_reporter_duplicates_and_the_full_timeline(o
     assert body["duplicates"][0]["score"] == 1.0
     # with what the operator compares before a one-click merge (the twin has no photo)
     assert set(body["duplicates"][0]) == {
-        "report_id", "tracking_code", "status", "distance_m", "score", "description", "created_at", "thumbnail_url",
+        "report_id", "tracking_code", "status", "distance_m", "score", "description", "created_at", "thumbnail_url", "mergeable",
     }
     assert (body["duplicates"][0]["description"], body["duplicates"][0]["thumbnail_url"]) == (
         "Rac thai tran ra duong Le Loi", None,
     )
+    # the twin is still at the operators' stage, so the lifecycle lets it be merged
+    assert body["duplicates"][0]["mergeable"] is True
     assert [(e["kind"], e["is_public"], e["note"]) for e in body["timeline"]] == [
         ("submitted", True, ""), ("note", False, "Đã gọi người dân")
     ]
