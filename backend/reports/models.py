@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from backend.core import folding
 from routing.models import Urgency
 
 
@@ -123,6 +124,9 @@ class Report(models.Model):
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The description's words folded (no marks, lower case), so operators find "đường ngập" by typing
+    # "duong ngap" and the other way round; written on every save from the description.
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -140,6 +144,13 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = folding.search_text(self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "description" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -310,3 +310,20 @@ def test_queue_finds_a_report_by_tracking_code_or_words(operator_client, reporte
     make_report(reporter, description="Đèn đường tắt")
     assert ids(operator_client.get(f"{URL}?q={pothole.tracking_code.lower()}").json()) == [pothole.pk]
     assert ids(operator_client.get(f"{URL}?q=chợ Đông Ba").json()) == [pothole.pk]
+
+
+@pytest.mark.parametrize("query", ["duong ngap", "ĐƯỜNG NGẬP", "đường ngập", "Ngap"])
+def test_queue_search_finds_words_with_or_without_diacritics(operator_client, reporter, query):
+    # given a report written with marks, and one that only contains the letters inside a longer word
+    flooded = make_report(reporter, description="Đường Lê Lợi ngập sâu sau mưa")
+    make_report(reporter, description="Rác thải bốc mùi ở chợ")
+    # when an operator searches with or without marks
+    body = operator_client.get(URL, {"q": query}).json()
+    # then the marked report is found, and only it
+    assert [row["id"] for row in body["results"]] == [flooded.pk]
+
+
+def test_queue_search_still_finds_a_tracking_code(operator_client, reporter):
+    report = make_report(reporter)
+    body = operator_client.get(URL, {"q": report.tracking_code.lower()}).json()
+    assert [row["id"] for row in body["results"]] == [report.pk]

@@ -43,7 +43,7 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("agency", str, description="agency code"),
     OpenApiParameter("overdue", bool, description="deadline passed and still open"),
     OpenApiParameter("open", bool, description="not yet resolved, closed, rejected or merged"),
-    OpenApiParameter("q", str, description="a tracking code (exact) or words of the description"),
+    OpenApiParameter("q", str, description="a tracking code (exact) or words starting words of the description, with or without diacritics"),
     OpenApiParameter(
         "ordering", str, enum=list(ops_selectors.ORDERINGS),
         description="default `urgency`: critical and high first, then oldest first",

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
+from backend.core.folding import query_words
 from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, urgency_rank
 from backend.reports.selectors.reports import with_relations
 from routing.models import Urgency
@@ -81,7 +82,11 @@ class ReportQueueFilter(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return qs
-        return qs.filter(Q(tracking_code__iexact=text) | Q(description__icontains=text))
+        # Every word starts a word of the description, with or without Vietnamese marks.
+        words = Q()
+        for word in query_words(text):
+            words &= Q(search_text__contains=f" {word}")
+        return qs.filter(Q(tracking_code__iexact=text) | words) if words else qs.filter(tracking_code__iexact=text)
 
     def filter_open(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         return qs.filter(status__in=OPEN_STATUSES) if value == "true" else qs.exclude(status__in=OPEN_STATUSES)
