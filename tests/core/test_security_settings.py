@@ -111,4 +111,4 @@ def test_production_refuses_the_sms_sender_that_logs_codes():
         env=_production_env(SMS_SENDER="backend.accounts.sms.LogSmsSender"), capture_output=True, text=True,
     )
     assert result.returncode != 0
-    assert "does not deliver one-time codes to phones: production needs" in result.stderr
+    assert "SMS_SENDER: production needs an SMS gateway" in result.stderr
