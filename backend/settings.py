@@ -201,7 +201,7 @@ else:
     # such gaps from the event log, but a larger buffer avoids the repair work.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "realtime.layers.FanoutInMemoryChannelLayer",  # channels' own, minus O(n^2) sweeps
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 1000)},
         }
     }
@@ -405,7 +405,8 @@ REALTIME_REPLAY_BATCH = env_int("REALTIME_REPLAY_BATCH", 500)
 REALTIME_SEND_BUFFER = env_int("REALTIME_SEND_BUFFER", 500)  # messages queued per socket before 4429
 REALTIME_HEARTBEAT_SECONDS = env_float("REALTIME_HEARTBEAT_SECONDS", 20.0)
 REALTIME_AUTH_TIMEOUT = env_float("REALTIME_AUTH_TIMEOUT", 10.0)
-REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 200)  # concurrent group_add per worker
+REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 20)  # concurrent group_add per worker
+REALTIME_GC_THRESHOLD = env_int("REALTIME_GC_THRESHOLD", 10_000)  # ASGI servers: realtime/process.py; 0 = off
 
 # --- security in production ---------------------------------------------------------------------
 # Production (neither DEBUG nor the embedded default) is served over TLS, behind the proxy: secure

@@ -14,12 +14,17 @@ Why the structure: channel-layer messages are drained by the consumer's dispatch
 per-socket queue that a separate writer task sends. A slow socket therefore never stalls the layer
 (the in-memory and Redis layers silently drop group messages to a full channel), and replay runs as
 its own task so live events keep being received (and buffered) while the log is read.
+
+Why so few thread hops: a fan-out is one dispatch per socket on the event loop. Every database
+question goes to realtime's own database thread (realtime/db.py) in as few calls as possible (one to
+admit a socket, one per heartbeat), and a channel-layer event touches no database at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -29,14 +34,14 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.auth import get_user
-from channels.consumer import AsyncConsumer
-from channels.db import database_sync_to_async
+from channels.consumer import AsyncConsumer, get_handler_name
 from channels.exceptions import StopConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import auth
+from django.http import parse_cookie
 
-from realtime import access, log, streams, wire
+from realtime import access, db, log, streams, wire
 from realtime.streams import Stream, StreamKind
 
 logger = logging.getLogger("realtime")
@@ -58,6 +63,11 @@ def _layer_gate() -> asyncio.Semaphore:
     if gate is None:
         gate = _layer_gates[loop_id] = asyncio.Semaphore(settings.REALTIME_LAYER_CONCURRENCY)
     return gate
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
 
 
 @dataclass(frozen=True)
@@ -101,9 +111,61 @@ class StreamConsumer(AsyncConsumer):
     def __init__(self, kind: StreamKind) -> None:
         self.kind = kind
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """channels' AsyncConsumer.__call__ with a leaner dispatch loop.
+
+        channels' `await_many_dispatch` waits with `asyncio.wait` on a fresh receive task per message
+        (task creation and callback bookkeeping for every socket on every event). Here one pump per
+        source feeds an inbox; messages are still handled one at a time, in arrival order.
+        """
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+
+        async def pump(source: Any) -> None:
+            try:
+                while True:
+                    inbox.put_nowait(await source())
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # surface it in the dispatch loop, as channels would
+                inbox.put_nowait(_Failure(exc))
+
+        db.socket_opened()
+        pumps = [
+            asyncio.create_task(pump(receive)),
+            asyncio.create_task(pump(functools.partial(self.channel_layer.receive, self.channel_name))),
+        ]
+        try:
+            while True:
+                message = await inbox.get()
+                if isinstance(message, _Failure):
+                    raise message.error
+                await self.dispatch(message)
+        except StopConsumer:
+            pass
+        finally:
+            for task in pumps:
+                task.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
+            await db.socket_closed()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """channels' dispatch without its `aclose_old_connections()` before every message: that is a
+        round trip to a worker thread per socket per event (profiled: the largest cost of a 1,000-socket
+        fan-out). These handlers use the database only through realtime.db, which keeps its connection
+        healthy itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     # --- lifecycle --------------------------------------------------------------------------------
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.user: Any = None
+        self.credential: Credential | None = None
         self.stream: Stream | None = None
         self.group: str | None = None
         self.closing = False
@@ -120,18 +182,12 @@ class StreamConsumer(AsyncConsumer):
         await self.send({"type": "websocket.accept"})
         token = query.get("token", [""])[0]
         if token:
-            user = await database_sync_to_async(access.policy().token_user)(token)
-            if user is None:
-                await self._close(CLOSE_UNAUTHENTICATED)
-                return
-            await self._start(user, Credential(token=token), self.query_after)
+            await self._admit(Credential(token=token), self.query_after)
             return
-        if self.scope.get("origin_ok") and "session" in self.scope:
-            user = await get_user(self.scope)
-            if getattr(user, "is_authenticated", False) and await database_sync_to_async(access.policy().may_use_session)(user):
-                credential = Credential(session_key=self.scope["session"].session_key)
-                await self._start(user, credential, self.query_after)
-                return
+        session_key = self._session_key() if self.scope.get("origin_ok") else None
+        # A session that does not authenticate (gone, a citizen's) leaves the auth message to come.
+        if session_key and await self._admit(Credential(session_key=session_key), self.query_after, fallback=True):
+            return
         self._spawn(self._auth_deadline())
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
@@ -153,12 +209,8 @@ class StreamConsumer(AsyncConsumer):
             if kind != "auth" or not isinstance(data.get("token"), str):
                 await self._close(CLOSE_UNAUTHENTICATED)
                 return
-            user = await database_sync_to_async(access.policy().token_user)(data["token"])
-            if user is None:
-                await self._close(CLOSE_UNAUTHENTICATED)
-                return
             after = _int_or_none(data.get("after"))
-            await self._start(user, Credential(token=data["token"]), after if after is not None else self.query_after)
+            await self._admit(Credential(token=data["token"]), after if after is not None else self.query_after)
             return
         if kind == "resume":
             after = _int_or_none(data.get("after"))
@@ -196,17 +248,40 @@ class StreamConsumer(AsyncConsumer):
         self._accept_live(seq, prev, text)
 
     # --- internals ----------------------------------------------------------------------------------
-    async def _start(self, user: Any, credential: Credential, after: int | None) -> None:
-        stream = await database_sync_to_async(self._authorise)(user)
-        if stream is None:
-            await self._close(CLOSE_FORBIDDEN)
-            return
+    def _session_key(self) -> str | None:
+        for name, value in self.scope.get("headers", []):
+            if name == b"cookie":
+                return parse_cookie(value.decode("latin1")).get(settings.SESSION_COOKIE_NAME) or None
+        return None
+
+    async def _admit(self, credential: Credential, after: int | None, *, fallback: bool = False) -> bool:
+        """Authenticate and authorise in one database call, then start; False if `fallback` and the
+        credential does not authenticate (the caller waits for another)."""
+        code, user, stream = await db.call(self._admission, credential)
+        if code == CLOSE_UNAUTHENTICATED and fallback:
+            return False
+        if code is not None or stream is None:
+            await self._close(code or CLOSE_FORBIDDEN)
+            return True
+        await self._start(user, stream, credential, after)
+        return True
+
+    def _admission(self, credential: Credential) -> tuple[int | None, Any, Stream | None]:
+        """Sync (realtime's database thread): (close code or None, user, stream)."""
+        policy = access.policy()
+        user = self._credential_user(policy, credential)
+        if user is None:
+            return CLOSE_UNAUTHENTICATED, None, None
+        stream = self._authorise(user)
+        return (None if stream is not None else CLOSE_FORBIDDEN), user, stream
+
+    async def _start(self, user: Any, stream: Stream, credential: Credential, after: int | None) -> None:
         self.user, self.stream, self.credential = user, stream, credential
         self.group = streams.group_of(stream)
         # Subscribe BEFORE reading the log: whatever commits from now on arrives live.
         async with _layer_gate():
             await self.channel_layer.group_add(self.group, self.channel_name)
-        current = await database_sync_to_async(log.head)()
+        current = await db.call(log.head)
         self.position = current if after is None else after
         self._spawn(self._writer())
         self._spawn(self._heartbeat())
@@ -219,39 +294,47 @@ class StreamConsumer(AsyncConsumer):
             self._begin_replay(after, recheck=False)  # the credential was checked a moment ago
 
     def _authorise(self, user: Any) -> Stream | None:
-        """Sync (runs in a thread): which stream this user gets on this path, or None (forbidden)."""
+        """Sync (database thread): which stream this user gets on this path, or None (forbidden)."""
         route = self.scope.get("url_route", {}).get("kwargs", {})
         return self.kind.authorise(access.policy(), user, route)
 
     def _recheck(self) -> int | None:
-        """Sync (runs in a thread): the close code this socket deserves now, or None while its
+        """Sync (database thread): the close code this socket deserves now, or None while its
         credential is still valid and its user is still allowed on the very same stream.
 
         A revoked token, a deactivated user or an ended session -> 4401; a changed role, an agency
         user moved to another agency, a report no longer theirs -> 4403 (the codes of a refused connect).
         """
-        policy = access.policy()
-        user = self._credential_user(policy)
-        if user is None:
-            return CLOSE_UNAUTHENTICATED
-        if self._authorise(user) != self.stream:
-            return CLOSE_FORBIDDEN
-        return None
+        assert self.credential is not None
+        code, _, stream = self._admission(self.credential)
+        if code is not None:
+            return code
+        return None if stream == self.stream else CLOSE_FORBIDDEN
 
-    def _credential_user(self, policy: access.SocketAccess) -> Any | None:
-        if self.credential.token is not None:
-            return policy.token_user(self.credential.token)
-        # Read the session afresh (the one in the scope was loaded at connect): a logout deletes it,
-        # a password change invalidates its hash, a deactivated user is not returned.
-        store = import_module(settings.SESSION_ENGINE).SessionStore(self.credential.session_key)
+    def _heartbeat_check(self) -> tuple[int | None, int | None]:
+        """Sync (database thread): the recheck's close code, and the stream's head (one hop per beat)."""
+        code = self._recheck()
+        if code is not None or self.replaying or self.stream is None:
+            return code, None
+        return None, _stream_head(self.stream)
+
+    @staticmethod
+    def _credential_user(policy: access.SocketAccess, credential: Credential) -> Any | None:
+        if credential.token is not None:
+            return policy.token_user(credential.token)
+        # The session is read afresh on every check: a logout deletes it, a password change
+        # invalidates its hash, a deactivated user is not returned.
+        store = import_module(settings.SESSION_ENGINE).SessionStore(credential.session_key)
         user = auth.get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
         if getattr(user, "is_authenticated", False) and policy.may_use_session(user):
             return user
         return None
 
     async def _still_allowed(self) -> bool:
-        """Re-check the credential (on every heartbeat and before every replay); close if it lapsed."""
-        code = await database_sync_to_async(self._recheck)()
+        """Re-check the credential (before every replay); close if it lapsed."""
+        return await self._closed_if(await db.call(self._recheck))
+
+    async def _closed_if(self, code: int | None) -> bool:
         if code is None:
             return True
         logger.info("closing websocket %s with %s: its credential or access changed", self.channel_name, code)
@@ -293,7 +376,7 @@ class StreamConsumer(AsyncConsumer):
             if recheck and not await self._still_allowed():
                 stopped = True
                 return
-            plan = await database_sync_to_async(log.plan_resume)(stream, after)
+            plan = await db.call(log.plan_resume, stream, after)
             if not plan.ok:
                 # The client must reload its state (REST), then carries on with the live events.
                 self._control("reload", {"reason": plan.reason, "after": after, "oldest": plan.oldest}, seq=plan.head)
@@ -301,7 +384,7 @@ class StreamConsumer(AsyncConsumer):
                 return
             cursor = after
             while True:
-                batch = await database_sync_to_async(log.read_after)(stream, cursor, settings.REALTIME_REPLAY_BATCH)
+                batch = await db.call(log.read_after, stream, cursor, settings.REALTIME_REPLAY_BATCH)
                 if not batch:
                     break
                 for seq, text in batch:
@@ -367,15 +450,15 @@ class StreamConsumer(AsyncConsumer):
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
-            if not await self._still_allowed():
+            code, head = await db.call(self._heartbeat_check)
+            if not await self._closed_if(code):
                 return
             if not self.queue.full():
                 self._control("heartbeat", {})
             # A lost *last* event has no successor to reveal it: compare with the stream's head.
-            if not self.replaying and self.stream is not None:
-                head = await database_sync_to_async(_stream_head)(self.stream)
-                if head is not None and head > self.position and not self.replaying:
-                    self._begin_replay(self.position, announce=False)
+            if head is not None and head > self.position and not self.replaying:
+                # Checked a moment ago, in the same call as the head.
+                self._begin_replay(self.position, announce=False, recheck=False)
 
     async def _auth_deadline(self) -> None:
         await asyncio.sleep(settings.REALTIME_AUTH_TIMEOUT)

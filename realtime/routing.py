@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path
 
@@ -18,5 +17,9 @@ def websocket_urlpatterns(consumer: type[StreamConsumer] = StreamConsumer) -> li
 
 
 def websocket_application(consumer: type[StreamConsumer] = StreamConsumer) -> Any:
-    """The websocket side of the ASGI application (`consumer` lets the benchmark add its baseline)."""
-    return OriginCheck(AuthMiddlewareStack(URLRouter(websocket_urlpatterns(consumer))))
+    """The websocket side of the ASGI application (`consumer` lets the benchmark add its baseline).
+
+    No channels session/auth middleware: it would load the user of every socket on a worker thread
+    and wrap every frame sent; the consumer reads the session cookie itself, only when it has no token.
+    """
+    return OriginCheck(URLRouter(websocket_urlpatterns(consumer)))

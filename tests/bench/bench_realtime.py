@@ -58,6 +58,17 @@ class Server:
     operator: str
     citizen: str
 
+    def cpu_seconds(self) -> float:
+        """CPU time all threads of the server process have used so far (ns resolution, from schedstat).
+
+        On a machine shared with other work, wall-clock latency swings with the load; CPU time per
+        event does not, so it is the figure to compare two versions of the code by."""
+        total = 0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
+
     def rss_kib(self) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -87,14 +98,16 @@ def database() -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], redis_url: str | None) -> Iterator[Server]:
+def server(env: dict[str, str], redis_url: str | None, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
     env = dict(env)
     if redis_url:
         env["REDIS_URL"] = redis_url
     port = free_port()
     proc = subprocess.Popen(
         [PY, "-m", "uvicorn", "tests.bench.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--lifespan", "off", "--backlog", "4096"],
+         "--log-level", "warning", "--no-access-log", "--lifespan", "off", "--backlog", "4096",
+         # as production runs it (docker-compose.yml, manage.py serve)
+         "--ws-per-message-deflate", "false", *extra_args],
         env=env, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -196,13 +209,18 @@ async def latency(srv: Server, sockets: int, events: int) -> dict[str, float]:
                         probe.done.set()
 
     readers = [asyncio.create_task(reader(ws)) for ws in conns]
+    gc_before = json.loads(urllib.request.urlopen(f"{srv.url}/bench/gc/", timeout=30).read())
     results: dict[str, list[float]] = {"bare": [], "submit": []}
+    # Per event: when the first socket had it (the request's own work) and how long the fan-out took.
+    firsts: dict[str, list[float]] = {"bare": [], "submit": []}
+    cpu: dict[str, list[float]] = {"bare": [], "submit": []}
+    spreads: dict[str, list[float]] = {"bare": [], "submit": []}
     missing = {"bare": 0, "submit": 0}
     for index in range(events * 2 + 2):
         kind = "bare" if index % 2 == 0 else "submit"
         marker = uuid.uuid4().hex[:12]
         probe.marker, probe.arrivals, probe.done, probe.expected = marker, [], asyncio.Event(), len(conns)
-        probe.t0 = time.perf_counter()
+        probe.t0, cpu0 = time.perf_counter(), srv.cpu_seconds()
         if kind == "bare":
             await asyncio.to_thread(post, f"{srv.url}/bench/realtime/group_send/?marker={marker}")
         else:
@@ -211,20 +229,32 @@ async def latency(srv: Server, sockets: int, events: int) -> dict[str, float]:
                 "latitude": "16.4637", "longitude": "107.5909"})
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(probe.done.wait(), 20)
+        spent = srv.cpu_seconds() - cpu0
         if index >= 2:  # the first pair warms up
+            cpu[kind].append(spent)
             results[kind] += probe.arrivals
             missing[kind] += len(conns) - len(probe.arrivals)
+            if probe.arrivals:
+                firsts[kind].append(min(probe.arrivals))
+                spreads[kind].append(max(probe.arrivals) - min(probe.arrivals))
         probe.marker = ""
         await asyncio.sleep(0.05)
+    gc_after = json.loads(urllib.request.urlopen(f"{srv.url}/bench/gc/", timeout=30).read())
     for ws in conns:
         await ws.close()
     for task in readers:
         task.cancel()
-    out = {}
+    out: dict[str, float] = {"gc_seconds": sum(gc_after["seconds"]) - sum(gc_before["seconds"]),
+                             **{f"gc_gen{g}": [round((gc_after["seconds"][g] - gc_before["seconds"][g]) * 1000),
+                                               gc_after["counts"][g] - gc_before["counts"][g]] for g in range(3)},
+                             "gc_longest_ms": max(gc_after["longest"]) * 1000, "heap_objects": gc_after["objects"]}
     for kind in ("bare", "submit"):
         out[f"{kind}_p50"] = pct(results[kind], 50) * 1000
         out[f"{kind}_p99"] = pct(results[kind], 99) * 1000
         out[f"{kind}_missing"] = missing[kind]
+        out[f"{kind}_first_p50"] = pct(firsts[kind], 50) * 1000
+        out[f"{kind}_spread_p50"] = pct(spreads[kind], 50) * 1000
+        out[f"{kind}_server_cpu_ms"] = pct(cpu[kind], 50) * 1000
     return out
 
 
@@ -232,14 +262,16 @@ async def latency(srv: Server, sockets: int, events: int) -> dict[str, float]:
 
 
 async def connect_storm(srv: Server, count: int) -> dict[str, float]:
-    started = time.perf_counter()
+    started, server_cpu, client_cpu = time.perf_counter(), srv.cpu_seconds(), time.process_time()
     results = await asyncio.gather(*(open_socket(srv, timeout=60) for _ in range(count)), return_exceptions=True)
     elapsed = time.perf_counter() - started
+    server_cpu, client_cpu = srv.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     ok = [r for r in results if not isinstance(r, BaseException)]
     errors = [repr(r)[:120] for r in results if isinstance(r, BaseException)]
     for ws, _ in ok:
         await ws.close()
-    return {"ok": len(ok), "failed": len(errors), "seconds": elapsed, "first_error": errors[0] if errors else ""}
+    return {"ok": len(ok), "failed": len(errors), "seconds": elapsed, "first_error": errors[0] if errors else "",
+            "server_cpu_seconds": server_cpu, "client_cpu_seconds": client_cpu}
 
 
 # --- 3. lossless under random drops ------------------------------------------------------------------
@@ -330,6 +362,24 @@ async def memory(srv: Server, total: int) -> dict[str, float]:
             "growth_pct": (after - before) / before * 100, "seconds": time.perf_counter() - started}
 
 
+@contextlib.contextmanager
+def profiled(folder: str, srv: Server, name: str) -> Iterator[None]:
+    """py-spy samples the server process while the block runs (nothing when `folder` is empty)."""
+    if not folder:
+        yield
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen([shutil.which("py-spy") or str(Path(PY).parent / "py-spy"), "record", "--pid", str(srv.pid),
+                            "--format", "raw", "--threads", "--gil", "--rate", "200", "-o", str(Path(folder) / f"{name}.txt")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    try:
+        yield
+    finally:
+        spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
+        spy.wait(timeout=60)
+
+
 # --- main --------------------------------------------------------------------------------------------
 
 
@@ -337,27 +387,45 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer events and sockets (smoke run)")
     parser.add_argument("--only", default="latency,connect,lossless,memory")
+    parser.add_argument("--layers", default="memory,redis", help="channel layers to run (memory, redis)")
+    parser.add_argument("--sizes", default="", help="socket counts for latency (default 100,500,1000)")
+    parser.add_argument("--events", type=int, default=0, help="events per size and kind (default 20)")
+    parser.add_argument("--uvicorn-args", default="", help="extra uvicorn options for the server, space-separated")
+    parser.add_argument("--py-spy", default="", metavar="DIR",
+                        help="record the server with py-spy (pip install py-spy) into DIR/<scenario>.txt (collapsed stacks)")
     args = parser.parse_args()
     only = set(args.only.split(","))
-    sizes = [100, 500] if args.quick else [100, 500, 1000]
-    events = 5 if args.quick else 20
+    layers = set(args.layers.split(","))
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [100, 500] if args.quick else [100, 500, 1000]
+    events = args.events or (5 if args.quick else 20)
     report: dict[str, object] = {}
     with database() as env, redis() as redis_url:
         for layer, url in (("memory", None), ("redis", redis_url)):
-            with server(env, url) as srv:
+            if layer not in layers:
+                continue
+            with server(env, url, tuple(args.uvicorn_args.split())) as srv:
                 if "latency" in only:
                     for n in sizes:
-                        r = asyncio.run(latency(srv, n, events))
+                        with profiled(args.py_spy, srv, f"latency-{layer}-{n}"):
+                            r = asyncio.run(latency(srv, n, events))
                         report[f"latency/{layer}/{n}"] = r
                         print(f"latency  {layer:6} {n:5} sockets: submit p50 {r['submit_p50']:7.1f} ms  p99 "
                               f"{r['submit_p99']:7.1f} ms | bare group_send p50 {r['bare_p50']:7.1f} ms  p99 "
                               f"{r['bare_p99']:7.1f} ms | p99 ratio {r['submit_p99'] / r['bare_p99']:.2f}x | missing "
-                              f"{r['submit_missing']}/{r['bare_missing']}", flush=True)
+                              f"{r['submit_missing']}/{r['bare_missing']} | first socket p50 submit "
+                              f"{r['submit_first_p50']:.1f} / bare {r['bare_first_p50']:.1f} ms, fan-out p50 submit "
+                              f"{r['submit_spread_p50']:.1f} / bare {r['bare_spread_p50']:.1f} ms | server CPU per event"
+                              f" p50 submit {r['submit_server_cpu_ms']:.1f} / bare {r['bare_server_cpu_ms']:.1f} ms | server GC "
+                              f"{r['gc_seconds'] * 1000:.0f} ms in all, longest pause {r['gc_longest_ms']:.0f} ms, "
+                              f"{r['heap_objects']:,} objects; per generation [ms, runs] {r['gc_gen0']} {r['gc_gen1']} {r['gc_gen2']}",
+                              flush=True)
                 if "connect" in only and layer == "redis":
-                    r = asyncio.run(connect_storm(srv, 1000))
+                    with profiled(args.py_spy, srv, "connect-redis-1000"):
+                        r = asyncio.run(connect_storm(srv, 1000))
                     report["connect/redis/1000"] = r
                     print(f"connect  redis  1000 simultaneous: ok {r['ok']}  failed {r['failed']}  in "
-                          f"{r['seconds']:.1f} s {r['first_error']}", flush=True)
+                          f"{r['seconds']:.1f} s (CPU: server {r['server_cpu_seconds']:.1f} s, bench client "
+                          f"{r['client_cpu_seconds']:.1f} s) {r['first_error']}", flush=True)
                 if "lossless" in only:
                     r = asyncio.run(lossless(srv, 2000 if args.quick else 10_000, 20))
                     report[f"lossless/{layer}"] = r

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 
@@ -23,6 +24,36 @@ from realtime import log, streams, wire
 from realtime.consumers import StreamConsumer
 
 BARE_MESSAGE = "rt.raw"
+
+
+class GcClock:
+    """Time the server spends in the cyclic garbage collector, per generation (bench diagnostics)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.seconds = [0.0, 0.0, 0.0]
+        self.counts = [0, 0, 0]
+        self.longest = [0.0, 0.0, 0.0]
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        spent = time.perf_counter() - self.started
+        generation = info["generation"]
+        self.seconds[generation] += spent
+        self.counts[generation] += 1
+        self.longest[generation] = max(self.longest[generation], spent)
+
+
+GC_CLOCK = GcClock()
+
+
+def gc_stats(request: HttpRequest) -> JsonResponse:
+    clock = GC_CLOCK
+    return JsonResponse({"seconds": clock.seconds, "counts": clock.counts, "longest": clock.longest,
+                         "objects": len(gc.get_objects())})
 
 
 @csrf_exempt

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bench/insert/", endpoints.insert_one_row),
     path("bench/realtime/group_send/", endpoints.bare_group_send),
     path("bench/realtime/emit/", endpoints.emit),
+    path("bench/gc/", endpoints.gc_stats),
     *production_urlpatterns,
 ]
 
