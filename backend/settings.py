@@ -337,6 +337,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PHOTO_MAX_COUNT
 IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
+# Personal data and photos of a finished report are removed this long after it closed, the anonymised
+# record kept (manage.py apply_retention; backend/reports/services/retention.py).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
 # Token and session lifetimes (backend/accounts/tokens.py, docs/security.md): staff sign in once a
 # shift; a citizen's app token lives while it is used.
 STAFF_TOKEN_HOURS = env_int("STAFF_TOKEN_HOURS", 12)

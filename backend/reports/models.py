@@ -121,6 +121,8 @@ class Report(models.Model):
     # Marked by an operator (a named person, a minor, a victim...): never published by any path
     # (backend/reports/publication.py), whatever its category.
     sensitive = models.BooleanField("nhạy cảm / sensitive", default=False)
+    # When the retention command removed its personal data (services/retention.py); the record stays.
+    anonymised_at = models.DateTimeField("ẩn danh hoá lúc / anonymised at", null=True, blank=True)
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
