@@ -153,7 +153,6 @@ def main() -> None:
     print(f"{'sqlite' if args.sqlite else 'postgresql'}: {args.reports:,} reports ready in "
           f"{time.perf_counter() - started:.0f} s")
     os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
     import django
 
     django.setup()
