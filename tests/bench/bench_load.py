@@ -169,7 +169,11 @@ def main() -> None:
                   f"{'none lost' if stored >= accepted else f'{accepted - stored} LOST'}")
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # sockets still closing: do not leave it behind
+                server.kill()
+                server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ def main() -> None:
         token = prepare(env)
         os.environ.clear()
         os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
         import django
 
         django.setup()

@@ -79,10 +79,41 @@ def test_reports_created_are_counted_by_category_and_urgency(citizen_client, fak
 
     fake_triage("road_damage", "high")
     before = count()
+    timed_before = REGISTRY.get_sample_value("hue_triage_duration_seconds_count") or 0.0
     response = citizen_client.post("/api/v1/reports/", {"description": "Ổ gà rất sâu giữa đường Lê Lợi",
                                                         "latitude": "16.4637", "longitude": "107.5909"})
     assert response.status_code == 201
     assert count() == before + 1
+    assert REGISTRY.get_sample_value("hue_triage_duration_seconds_count") == timed_before + 1
+
+
+async def test_open_websockets_are_counted_per_stream_until_they_close():
+    from prometheus_client import REGISTRY
+
+    from backend.core.metrics import count_websockets
+
+    def open_sockets() -> float:
+        return REGISTRY.get_sample_value("hue_websockets_connected", {"stream": "ops"}) or 0.0
+
+    seen: list[float] = []
+
+    async def consumer(scope, receive, send):
+        await send({"type": "websocket.accept"})
+        seen.append(open_sockets())  # while the socket is open
+        await send({"type": "websocket.close"})
+
+    async def refused(scope, receive, send):
+        await send({"type": "websocket.close", "code": 4401})
+
+    async def send(message):
+        pass
+
+    before = open_sockets()
+    await count_websockets(consumer)({"type": "websocket", "path": "/ws/ops/"}, None, send)
+    await count_websockets(refused)({"type": "websocket", "path": "/ws/ops/"}, None, send)
+    # counted while open, not after it closed, and a socket refused before accept never counted
+    assert seen == [before + 1]
+    assert open_sockets() == before
 
 
 def test_request_id_is_returned_and_a_bad_one_replaced(client, db):

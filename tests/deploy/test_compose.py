@@ -266,6 +266,10 @@ def test_proxy_routes_sockets_to_asgi_and_caps_bodies_as_the_app_does():
         assert "proxy_set_header X-Forwarded-For $remote_addr;" in block  # replaced, not appended
         assert "proxy_set_header X-Request-ID $request_id;" in block
     assert "location = /metrics { return 404; }" in template
+    # the bucket is reachable only through the app's signed photo answer (X-Accel-Redirect)
+    media_block = template[template.index("location /media/"):template.index("location / {")]
+    assert "internal;" in media_block
+    assert service_env("asgi")["PHOTO_ACCEL_REDIRECT"] == "/media/"
     mount = "./deploy/nginx/default.conf.template:/etc/nginx/templates/default.conf.template:ro"
     assert SERVICES["proxy"]["volumes"] == [mount]
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.conf import settings
 
 import triage
+from backend.core.metrics import TRIAGE_LATENCY
 from backend.reports.models import Status
 from backend.reports.services.routing_apply import Routed, route_report
 from routing.models import Agency, Category
@@ -56,7 +57,8 @@ def decide_intake(
     *, description: str, latitude: float, longitude: float, category_hint: Category | None, now: datetime
 ) -> IntakeDecision:
     try:
-        result = triage.classify(description, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
+        with TRIAGE_LATENCY.time():  # /metrics: hue_triage_duration_seconds
+            result = triage.classify(description, review_threshold=settings.TRIAGE_REVIEW_THRESHOLD)
     except Exception:
         # A broken model or rule must never cost a citizen their report: store it for human review.
         logger.exception("triage failed; the report goes to human review")
