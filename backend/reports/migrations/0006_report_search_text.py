@@ -13,7 +13,7 @@ def fold_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_audit_chain'),
+        ('reports', '0005_report_anonymised_at'),
     ]
 
     operations = [
