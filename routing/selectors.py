@@ -30,8 +30,9 @@ def area_get(code: str | None) -> Area | None:
     return runtime.tables().areas.get(code) if code else None
 
 
+# Lists keep each model's own ordering (Meta.ordering: the order the city shows them in).
 def categories_active() -> QuerySet[Category]:
-    return Category.objects.filter(active=True).order_by("code")
+    return Category.objects.filter(active=True)
 
 
 def categories_with_default_agency() -> QuerySet[Category]:
@@ -39,15 +40,15 @@ def categories_with_default_agency() -> QuerySet[Category]:
 
 
 def agencies_active() -> QuerySet[Agency]:
-    return Agency.objects.filter(active=True).order_by("code")
+    return Agency.objects.filter(active=True)
 
 
 def agencies_all() -> QuerySet[Agency]:
-    return Agency.objects.order_by("code")
+    return Agency.objects.all()
 
 
 def areas_all() -> QuerySet[Area]:
-    return Area.objects.order_by("code")
+    return Area.objects.all()
 
 
 def routing_rule_get(rule_id: int | None) -> RoutingRule | None:
@@ -57,7 +58,7 @@ def routing_rule_get(rule_id: int | None) -> RoutingRule | None:
 
 
 def categories_all() -> QuerySet[Category]:
-    return Category.objects.order_by("code")
+    return Category.objects.all()
 
 
 def areas_by_name() -> QuerySet[Area]:
@@ -66,7 +67,7 @@ def areas_by_name() -> QuerySet[Area]:
 
 def fallback_agency() -> Agency | None:
     """The agency that takes what no rule or default covers (the monitoring centre in Huế)."""
-    return agencies_active().filter(is_fallback=True).first()
+    return agencies_active().filter(is_fallback=True).order_by("code").first()
 
 
 def category_default_agency(category_code: str) -> Agency | None:

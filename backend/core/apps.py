@@ -34,3 +34,8 @@ class CoreConfig(AppConfig):
         from backend.core.metrics import count_created_report
 
         post_save.connect(count_created_report, sender="reports.Report", dispatch_uid="metrics-report-created")
+
+        from backend.core.log_redaction import install_on_server_loggers
+
+        # In every process that runs Django (servers, runserver, commands): no secret in a server log line.
+        install_on_server_loggers()

@@ -34,10 +34,13 @@ def redact_query_secrets(text: str) -> str:
     return _SECRET_QUERY.sub(lambda match: match.group("name") + REDACTED, text)
 
 
-def shorten_address(text: str) -> str:
-    """"203.0.113.7:5123" -> "203.0.113.0/24"; anything that is not an address is left alone."""
+def shorten_address(text: str, *, need_port: bool = False) -> str:
+    """"203.0.113.7:5123" -> "203.0.113.0/24"; anything that is not an address is left alone.
+
+    With `need_port`, only a client's "address:port" is shortened (not the host a server reports it
+    listens on)."""
     match = _ADDRESS.match(text)
-    if match is None:
+    if match is None or (need_port and match.group("port") is None):
         return text
     try:
         address = ipaddress.ip_address(match.group("ip"))
@@ -47,9 +50,11 @@ def shorten_address(text: str) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: Any, *, need_port: bool = True) -> Any:
     if isinstance(value, str):
-        return shorten_address(redact_query_secrets(value))
+        return shorten_address(redact_query_secrets(value), need_port=need_port)
+    if isinstance(value, bytes):
+        return _clean(value.decode("latin1"), need_port=need_port).encode("latin1")
     return value
 
 
@@ -60,12 +65,15 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(_clean(arg) for arg in record.args)
         elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms as a mapping
-            record.args = {name: _clean(value) for name, value in record.args.items()}
+            # its "h" atom is the client's bare address
+            record.args = {name: _clean(value, need_port=name != "h") for name, value in record.args.items()}
         return True
 
 
 # The servers' own loggers do not propagate to Django's handlers, so the filter goes on them directly.
-SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error", "gunicorn.access", "gunicorn.error", "django.server")
+SERVER_LOGGERS = (
+    "uvicorn.access", "uvicorn.error", "gunicorn.access", "gunicorn.error", "django.server", "django.request",
+)
 
 
 def install_on_server_loggers() -> None:

@@ -95,7 +95,7 @@ def _figures(
 
 def stats_per_agency(*, since: datetime | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per active agency, in code order (agencies with no reports included, with zeros)."""
-    names = {a.pk: (a.code, a.name_vi, a.name_en) for a in agencies_active()}
+    names = {a.pk: (a.code, a.name_vi, a.name_en) for a in agencies_active().order_by("code")}
     return _figures("agency_id", names, since=since, now=now or timezone.now())
 
 

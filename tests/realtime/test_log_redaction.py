@@ -8,7 +8,8 @@ import socket
 
 import pytest
 
-from realtime.log_redaction import RedactQuerySecrets, redact
+from backend.core.log_redaction import RedactSecrets as RedactQuerySecrets
+from backend.core.log_redaction import redact_query_secrets as redact
 
 
 def test_redact_rewrites_every_credential_parameter_and_nothing_else():
@@ -26,8 +27,9 @@ def test_the_filter_keeps_the_shape_of_uvicorns_access_record():
     # uvicorn's AccessFormatter unpacks exactly these five arguments
     record = _record('%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5", "GET", "/api/v1/health/?token=s3cret", "1.1", 200))
     assert RedactQuerySecrets().filter(record) is True
-    assert record.args == ("127.0.0.1:5", "GET", "/api/v1/health/?token=[redacted]", "1.1", 200)
-    assert record.getMessage() == '127.0.0.1:5 - "GET /api/v1/health/?token=[redacted] HTTP/1.1" 200'
+    # (and the client's address keeps its network only: backend/core/log_redaction.py)
+    assert record.args == ("127.0.0.0/24", "GET", "/api/v1/health/?token=[redacted]", "1.1", 200)
+    assert record.getMessage() == '127.0.0.0/24 - "GET /api/v1/health/?token=[redacted] HTTP/1.1" 200'
 
 
 def test_the_filter_redacts_a_secret_in_the_message_itself():
@@ -85,6 +87,6 @@ async def test_uvicorn_logs_websocket_and_http_urls_without_the_token(people, se
             logging.getLogger(name).removeHandler(collected)
     # then both were logged, with the token redacted
     text = "\n".join(collected.lines)
-    assert 'uvicorn.error: 127.0.0.1:' in text and '"WebSocket /ws/ops/?token=[redacted]&after=0" [accepted]' in text
+    assert 'uvicorn.error: 127.0.0.0/24 - "WebSocket' in text and '"WebSocket /ws/ops/?token=[redacted]&after=0" [accepted]' in text
     assert '"GET /api/v1/health/?token=[redacted] HTTP/1.1" 200' in text
     assert secret not in text

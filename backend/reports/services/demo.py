@@ -62,7 +62,7 @@ class DemoAccount:
 def demo_accounts_ensure() -> list[DemoAccount]:
     accounts = [DemoAccount("admin", DEMO_PASSWORD, Role.ADMIN, None)]
     accounts.append(DemoAccount("operator", DEMO_PASSWORD, Role.OPERATOR, None))
-    for agency in agencies_all():
+    for agency in agencies_all().order_by("code"):
         accounts.append(DemoAccount(f"staff-{agency.code}", DEMO_PASSWORD, Role.AGENCY, agency.code))
     for account in accounts:
         user = user_ensure(username=account.username, role=account.role, agency_code=account.agency)
