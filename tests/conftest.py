@@ -29,6 +29,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_routing_tables():
+    # The per-process routing tables hear of saves, not of a test's rolled-back transaction.
+    from routing import runtime
+
+    runtime.invalidate()
+    yield
+    runtime.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_limits(settings):
     # Abuse-limit counters live in the cache (Redis when REDIS_URL is set): a key prefix of its own
     # gives every test empty counters without flushing a database others may be using.
