@@ -48,7 +48,7 @@ from triage.normalize import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2  # 2: the urgency policy (issue 14)
 MODEL_FILE: Final = "model.npz"
 MANIFEST_FILE: Final = "manifest.json"
 METRICS_FILE: Final = "metrics.json"

@@ -145,6 +145,31 @@ class Head:
 
 
 @dataclass(frozen=True, slots=True)
+class UrgencyPolicy:
+    """Urgency as severity, read from the urgency head's probabilities as an ordered scale.
+
+    critical when P(critical) >= ``critical``; else high when P(high or worse) >= ``high``; else normal
+    when P(normal or worse) >= ``normal``; else low. Thresholds are chosen on validation data from the
+    training corpus (out-of-fold predictions of the train split; ``triage.training.policy``), not set by
+    hand. A report below the critical threshold but with P(critical) >= ``unsure`` keeps its urgency and
+    is marked unsure: an operator looks at it instead of the model guessing a level up (issue 14).
+    """
+
+    critical: float = 0.5
+    high: float = 0.5
+    normal: float = 0.5
+    unsure: float = 0.5
+
+    def as_array(self) -> NDArray[np.float64]:
+        return np.asarray([self.critical, self.high, self.normal, self.unsure], dtype=np.float64)
+
+    @classmethod
+    def from_array(cls, values: NDArray[np.generic]) -> UrgencyPolicy:
+        critical, high, normal, unsure = (float(value) for value in np.asarray(values, dtype=np.float64))
+        return cls(critical=critical, high=high, normal=normal, unsure=unsure)
+
+
+@dataclass(frozen=True, slots=True)
 class TriageModel:
     """Vocabularies, idf and the two heads; everything needed to predict, nothing else."""
 
@@ -154,7 +179,7 @@ class TriageModel:
     word_idf: FloatArray
     category: Head
     urgency: Head
-    critical_probability: float  # predict critical when P(critical) reaches this, even if not the top
+    urgency_policy: UrgencyPolicy
     _char_ids: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def features(self, normalized_texts: Sequence[str]) -> sp.csr_matrix:
@@ -212,16 +237,26 @@ class TriageModel:
             for head in (self.category, self.urgency)
         )
 
-    def decide_urgency(self, urgency_probabilities: NDArray[np.float64]) -> list[str]:
-        """The model's urgency per row: critical above its own threshold, else the most likely."""
+    def decide_urgency(self, urgency_probabilities: NDArray[np.float64]) -> list[tuple[str, bool]]:
+        """The model's urgency per row and whether it is unsure (see ``UrgencyPolicy``)."""
         labels = self.urgency.labels
-        critical = labels.index("critical") if "critical" in labels else -1
-        decided: list[str] = []
+        policy = self.urgency_policy
+        column = {label: labels.index(label) for label in labels}
+        decided: list[tuple[str, bool]] = []
         for row in urgency_probabilities:
-            if critical >= 0 and row[critical] >= self.critical_probability:
-                decided.append("critical")
+            critical = float(row[column["critical"]]) if "critical" in column else 0.0
+            high = critical + (float(row[column["high"]]) if "high" in column else 0.0)
+            low = float(row[column["low"]]) if "low" in column else 0.0
+            if critical >= policy.critical:
+                decided.append(("critical", False))
+                continue
+            if high >= policy.high:
+                urgency = "high"
+            elif 1.0 - low >= policy.normal:
+                urgency = "normal"
             else:
-                decided.append(labels[int(row.argmax())])
+                urgency = "low"
+            decided.append((urgency, critical >= policy.unsure))
         return decided
 
     @property
@@ -235,7 +270,7 @@ class TriageModel:
             "char_idf": self.char_idf,
             "word_vocabulary": _vocabulary_array(self.word_vocabulary),
             "word_idf": self.word_idf,
-            "critical_probability": np.asarray(self.critical_probability, dtype=np.float64),
+            "urgency_policy": self.urgency_policy.as_array(),
         }
         for name, head in (("category", self.category), ("urgency", self.urgency)):
             arrays[f"{name}_labels"] = np.asarray(head.labels, dtype=str)
@@ -279,7 +314,7 @@ class TriageModel:
             word_idf=np.asarray(arrays["word_idf"], dtype=np.float32),
             category=head("category"),
             urgency=head("urgency"),
-            critical_probability=float(arrays["critical_probability"]),
+            urgency_policy=UrgencyPolicy.from_array(arrays["urgency_policy"]),
         )
 
 

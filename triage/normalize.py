@@ -334,6 +334,22 @@ def _assembled(out: list[Token], breaks: list[int], sentence_breaks: list[int]) 
     )
 
 
+# Emphasis is not danger (issue 14): "KHẨN CẤP!!!" on a cosmetic request says how the citizen feels, not
+# what is at risk. The corpus's critical reports carry it far more often than the others, so a model
+# that reads it learns to raise urgency on tone; it reads the report without it. (The rules never used it.)
+_EMPHASIS_RE: Final = re.compile(
+    r"(?<!\S)(?:!|khan cap|ngay lap tuc|urgent|urgently|asap|as soon as possible|immediately)(?!\S)"
+)
+
+
+def model_text(text: NormalizedText) -> str:
+    """What the model reads: the diacritics-free form without emphasis."""
+    folded = text.folded
+    if _EMPHASIS_RE.search(folded) is None:
+        return folded
+    return " ".join(_EMPHASIS_RE.sub(" ", folded).split())
+
+
 def normalize(text: str) -> str:
-    """The diacritics-free normalised form the model reads."""
-    return normalize_text(text).folded
+    """The normalised form the model reads (``model_text`` of ``normalize_text``)."""
+    return model_text(normalize_text(text))

@@ -13,7 +13,7 @@ from typing import Final
 from triage import config
 from triage.config import check_threshold
 from triage.model import TriageModel
-from triage.normalize import NormalizedText, normalize_text
+from triage.normalize import NormalizedText, model_text, normalize_text
 from triage.rules import RuleOutcome, RuleSet, default_rules
 from triage.taxonomy import FALLBACK_CATEGORY, FALLBACK_URGENCY
 
@@ -26,8 +26,10 @@ class TriageResult:
     ``review_reasons`` is triage's part of the one "needs review" rule (the app adds routing's part,
     see ``backend.reports`` intake): a human decides before any agency is asked when there is no
     model (``no_model``), nothing to read (``empty_text``), the category's probability is under the
-    review threshold (``low_confidence``), or the report is critical (``critical``: a false alarm
-    would send an agency running, so an operator confirms it with one click). ``alert`` is set for
+    review threshold (``low_confidence``), the model is unsure whether it is critical
+    (``urgency_unsure``: P(critical) in the policy's unsure band; an operator decides instead of the
+    model raising it a level, issue 14), or the report is critical (``critical``: a false alarm would
+    send an agency running, so an operator confirms it with one click). ``alert`` is set for
     every critical report: operators are alerted at once whatever the confidence.
     """
 
@@ -46,7 +48,9 @@ class TriageResult:
         return bool(self.review_reasons)
 
 
-def review_reasons(*, has_model: bool, has_text: bool, confident: bool, critical: bool) -> tuple[str, ...]:
+def review_reasons(
+    *, has_model: bool, has_text: bool, confident: bool, critical: bool, urgency_unsure: bool = False
+) -> tuple[str, ...]:
     """Triage's reasons for a human review, in the order operators read them."""
     if not has_model:
         reasons = ["no_model"]
@@ -54,6 +58,8 @@ def review_reasons(*, has_model: bool, has_text: bool, confident: bool, critical
         reasons = ["empty_text"]
     else:
         reasons = [] if confident else ["low_confidence"]
+    if urgency_unsure and not critical:
+        reasons.append("urgency_unsure")
     if critical:
         reasons.append("critical")
     return tuple(reasons)
@@ -105,7 +111,7 @@ class Predictor:
         outcomes: Sequence[RuleOutcome],
         threshold: float,
     ) -> list[TriageResult]:
-        category_proba, urgency_proba = model.predict_proba([text.folded for text in normalized])
+        category_proba, urgency_proba = model.predict_proba([model_text(text) for text in normalized])
         model_urgencies = model.decide_urgency(urgency_proba)
         category_labels = model.category.labels
         urgency_labels = model.urgency.labels
@@ -117,7 +123,8 @@ class Predictor:
             scores = category_proba[row]
             best = int(scores.argmax())
             confidence = float(scores[best])
-            urgency = outcome.raise_urgency(model_urgencies[row])
+            model_urgency, unsure = model_urgencies[row]
+            urgency = outcome.raise_urgency(model_urgency)
             critical = urgency == "critical"
             results.append(
                 TriageResult(
@@ -129,7 +136,11 @@ class Predictor:
                     model_version=self.model_version,
                     rules_fired=outcome.fired,
                     review_reasons=review_reasons(
-                        has_model=True, has_text=True, confident=confidence >= threshold, critical=critical
+                        has_model=True,
+                        has_text=True,
+                        confident=confidence >= threshold,
+                        critical=critical,
+                        urgency_unsure=unsure,
                     ),
                     alert=critical,
                 )

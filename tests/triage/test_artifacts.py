@@ -92,7 +92,7 @@ def test_wrong_format_version_is_refused(trained, tmp_path):
     root, version_dir = _copy_version(trained, tmp_path)
     _edit_manifest(version_dir, format_version=99)
 
-    with pytest.raises(ModelLoadError, match="has format version 99; this code reads format 1"):
+    with pytest.raises(ModelLoadError, match="has format version 99; this code reads format 2"):
         load_version(version_dir, root=root)
 
 

@@ -1,5 +1,7 @@
 """The array-only model computes exactly what the scikit-learn objects it was exported from compute."""
 
+import dataclasses
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
@@ -7,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from triage.model import TriageModel, char_ngrams, word_ngrams
+from triage.model import TriageModel, UrgencyPolicy, char_ngrams, word_ngrams
 from triage.normalize import normalize
 from triage.training.fit import head_from_calibrated_svm, head_from_logistic_regression
 
@@ -28,7 +30,7 @@ def _model(char, word, category, urgency) -> TriageModel:
         word_idf=word.idf_.astype(np.float32),
         category=category,
         urgency=urgency,
-        critical_probability=0.35,
+        urgency_policy=UrgencyPolicy(critical=0.35),
     )
 
 
@@ -80,20 +82,29 @@ def test_arrays_round_trip(trained):
     for before, after in zip(trained.model.predict_proba(texts), rebuilt.predict_proba(texts), strict=True):
         np.testing.assert_array_equal(before, after)
     assert rebuilt.category.labels == trained.model.category.labels
-    assert rebuilt.critical_probability == trained.model.critical_probability
+    assert rebuilt.urgency_policy == trained.model.urgency_policy
 
 
-def test_critical_is_chosen_above_its_own_threshold(trained):
-    labels = trained.model.urgency.labels
-    threshold = trained.model.critical_probability
+def _probabilities(labels, **values):
     row = np.zeros((1, len(labels)))
-    row[0, labels.index("critical")] = threshold + 0.01
-    row[0, labels.index("normal")] = 1.0 - threshold - 0.01  # the most likely, but critical is high enough
+    for label, value in values.items():
+        row[0, labels.index(label)] = value
+    return row
 
-    assert trained.model.decide_urgency(row) == ["critical"]
-    row[0, labels.index("critical")] = threshold - 0.01
-    row[0, labels.index("normal")] = 1.0 - threshold + 0.01
-    assert trained.model.decide_urgency(row) == ["normal"]
+
+def test_urgency_is_read_as_an_ordered_scale_with_an_unsure_band(trained):
+    # given a policy: critical at 0.4, high at 0.5 (high or worse), normal at 0.5, unsure from 0.2
+    model = dataclasses.replace(
+        trained.model, urgency_policy=UrgencyPolicy(critical=0.4, high=0.5, normal=0.5, unsure=0.2)
+    )
+    labels = model.urgency.labels
+    # critical above its threshold even when normal is the most likely
+    assert model.decide_urgency(_probabilities(labels, critical=0.41, normal=0.59)) == [("critical", False)]
+    # high or worse together reach 0.5: high, and unsure because P(critical) is in the band
+    assert model.decide_urgency(_probabilities(labels, critical=0.25, high=0.3, normal=0.45)) == [("high", True)]
+    # a small critical probability does not raise the level and is not unsure below the band
+    assert model.decide_urgency(_probabilities(labels, critical=0.1, high=0.2, normal=0.7)) == [("normal", False)]
+    assert model.decide_urgency(_probabilities(labels, low=0.6, normal=0.4)) == [("low", False)]
 
 
 def test_one_report_path_equals_the_batch_path(trained):

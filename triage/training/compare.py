@@ -15,7 +15,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import TriageModel
-from triage.normalize import normalize_text
+from triage.normalize import model_text, normalize_text
 from triage.predict import Predictor, TriageResult
 from triage.rules import default_rules
 from triage.training.data import (
@@ -37,14 +37,14 @@ def compare_estimators(
     """Grouped 3-fold cross-validation of candidate configs on the TRAIN part only (not the held-out)."""
     # The grid behind TrainingConfig's defaults (see its comment).
     candidates = candidates or [
-        TrainingConfig(estimator="logreg", category_c=20.0, urgency_c=20.0, critical_probability=0.25)
+        TrainingConfig(estimator="logreg", category_c=20.0, urgency_c=20.0)
     ] + [
-        TrainingConfig(category_c=c, urgency_c=u, critical_probability=0.25)
+        TrainingConfig(category_c=c, urgency_c=u)
         for c, u in ((0.3, 0.5), (0.5, 0.5), (1.0, 0.5), (0.5, 0.25), (0.5, 1.0))
-    ] + [TrainingConfig(category_c=0.5, critical_probability=p) for p in (0.15, 0.2, 0.3)]
+    ]
     train_index, _ = held_out_split(rows, seed)
     training = [rows[i] for i in train_index]
-    normalized = [normalize_text(row.text).folded for row in training]
+    normalized = [model_text(normalize_text(row.text)) for row in training]
     groups = [row.group or row.id for row in training]
     folds = list(
         StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(
@@ -82,7 +82,6 @@ def compare_estimators(
         row = {
             "estimator": config.estimator,
             "C": config.category_c,
-            "critical_probability": config.critical_probability,
             "min_df": config.min_df,
             **{name: round(float(np.mean(values)), 4) for name, values in scores.items()},
             "seconds": round(time.perf_counter() - started, 1),
@@ -123,7 +122,7 @@ def compare_with_baseline(
 
     def fit(training: Sequence[LabelledReport], chosen: TrainingConfig, seed: int) -> TriageModel:
         return fit_model(
-            [normalize_text(row.text).folded for row in training],
+            [model_text(normalize_text(row.text)) for row in training],
             [row.category for row in training],
             [row.urgency for row in training],
             [row.group or row.id for row in training],

@@ -16,11 +16,12 @@ from sklearn.metrics import (
 
 from triage.config import DEFAULT_REVIEW_THRESHOLD
 from triage.model import TriageModel
-from triage.normalize import normalize_text
+from triage.normalize import model_text, normalize_text
 from triage.predict import Predictor
 from triage.rules import RuleSet
 from triage.taxonomy import CATEGORIES, URGENCIES
 from triage.training.data import LabelledReport
+from triage.training.independent import urgency_figures
 
 
 def _per_class(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
@@ -87,9 +88,9 @@ def evaluate(
     predictor = Predictor(model, model_version, rules)
     texts = [row.text for row in rows]
     results = predictor.classify_batch(texts, review_threshold)
-    normalized = [normalize_text(text).folded for text in texts]
+    normalized = [model_text(normalize_text(text)) for text in texts]
     category_proba, urgency_proba = model.predict_proba(normalized)
-    model_urgency = model.decide_urgency(urgency_proba)
+    model_urgency = [urgency for urgency, _ in model.decide_urgency(urgency_proba)]
     true_category = [row.category for row in rows]
     true_urgency = [row.urgency for row in rows]
     predicted_category = [result.category for result in results]
@@ -127,6 +128,11 @@ def evaluate(
         "category_ece": _expected_calibration_error(confidences, correct),
         "urgency": _per_class(true_urgency, predicted_urgency, URGENCIES),
         "urgency_model_only_accuracy": pair_accuracy(list(zip(true_urgency, model_urgency, strict=True))),
+        # the issue-14 operating point (triage.training.independent.urgency_figures), model + rules
+        "operating_point": urgency_figures(true_urgency, predicted_urgency),
+        "urgency_unsure_rate": round(sum("urgency_unsure" in r.review_reasons for r in results) / len(rows), 4)
+        if rows
+        else None,
         "critical": {
             "support": len(critical_rows),
             "recall_model_only": round(

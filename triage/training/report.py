@@ -52,6 +52,23 @@ def _f(value: Any) -> str:
 NOTES_FILE: Final = "NOTES.md"
 
 
+def _policy_lines(training: Mapping[str, Any]) -> list[str]:
+    policy = training.get("urgency_policy")
+    if not policy:
+        return []
+    check = policy["validation"]
+    return [
+        f"- Urgency policy (`triage/model.py` UrgencyPolicy): critical when P(critical) >= {policy['critical']}, "
+        f"else high when P(high or worse) >= {policy['high']}, else normal when P(normal or worse) >= "
+        f"{policy['normal']}, else low; P(critical) in [{policy['unsure']}, {policy['critical']}) goes to review "
+        "as `urgency_unsure`. Chosen on out-of-fold predictions of the train split "
+        f"({check['folds']} grouped folds, {check['rows']} reports, rules applied; `triage/training/policy.py`): "
+        f"critical recall {check['critical_recall']}, low/normal marked critical {check['calm_marked_critical']}, "
+        f"urgency accuracy {check['accuracy']}, within one level {check['within_one']}; critical or unsure "
+        f"{check['critical_or_unsure_recall']} of critical reports.",
+    ]
+
+
 def _lexicon(metrics: Mapping[str, Any]) -> str:
     content_hash = metrics.get("lexicon_sha256")
     if content_hash:
@@ -84,9 +101,10 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"({metrics['model']['features']['word_ngrams']}), sublinear tf, "
         f"min_df={config['min_df']}.",
         f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
-        f"{config['class_weight']}); critical is predicted when P(critical) >= {config['critical_probability']}. "
+        f"{config['class_weight']}); urgency by the policy below, chosen on validation data. "
         "Chosen by grouped 3-fold cross-validation on the train split only (`python -m triage compare`): "
         "a sigmoid-calibrated LinearSVC beat logistic regression on macro-F1, critical recall and log loss.",
+        *_policy_lines(training),
         f"- Confidence = probability of the chosen category; reports below {config['review_threshold']} and all "
         "critical reports go to human review (critical also alerts operators).",
         f"- File: `model.npz`, {metrics['model'].get('file_bytes', 0) / 1e6:.1f} MB, arrays only (no pickle).",
@@ -107,7 +125,10 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"| critical recall (model + rules) | {_f(critical['recall'])} | >= 0.95 |",
         f"| critical recall (model only) | {_f(critical['recall_model_only'])} | |",
         f"| critical precision (model + rules) | {_f(critical['precision'])} | |",
-        f"| urgency accuracy (model + rules) | {_f(urgency['accuracy'])} | |",
+        f"| urgency accuracy (model + rules) | {_f(urgency['accuracy'])} | >= 0.80 |",
+        f"| urgency within one level | {_f(held.get('operating_point', {}).get('urgency_within_one'))} | >= 0.98 |",
+        f"| low or normal reports marked critical | {_f(held.get('operating_point', {}).get('low_normal_marked_critical'))} | <= 0.03 |",
+        f"| sent to review as urgency_unsure | {_f(held.get('urgency_unsure_rate'))} | |",
         f"| urgency macro-F1 (model + rules) | {_f(urgency['macro_f1'])} | |",
         f"| category accuracy, Vietnamese with diacritics | {_f(accents['accented']['category_accuracy'])} "
         f"(n={accents['accented']['rows']}) | |",

@@ -14,6 +14,7 @@ exactly the same reports before making it active.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,7 +27,7 @@ from tqdm import tqdm
 from triage import artifacts
 from triage.lexicon import LEXICON_SHA256
 from triage.model import TriageModel
-from triage.normalize import NORMALIZER_VERSION, normalize_text
+from triage.normalize import NORMALIZER_VERSION, model_text, normalize_text
 from triage.training.data import (
     HELD_OUT_FOLDS,
     TRAINED_ON_FILE,
@@ -39,6 +40,7 @@ from triage.training.data import (
 )
 from triage.training.fit import TrainingConfig, advance_progress, fit_model
 from triage.training.metrics import evaluate
+from triage.training.policy import policy_from_validation
 
 
 @dataclass(frozen=True)
@@ -78,19 +80,23 @@ def train(
     training = [reports[i] for i in train_index] + extra
     held_out = tuple(reports[i] for i in test_index)
     normalized = [
-        normalize_text(report.text).folded
+        model_text(normalize_text(report.text))
         for report in tqdm(training, desc="normalise", unit="report", disable=not progress, leave=False)
     ]
     advance_progress(bar, "split + normalise")
+    groups = [report.group or report.id or f"extra-{i}" for i, report in enumerate(training)]
     model = fit_model(
         normalized,
         [report.category for report in training],
         [report.urgency for report in training],
-        [report.group or report.id or f"extra-{i}" for i, report in enumerate(training)],
+        groups,
         config,
         seed,
         bar,
     )
+    # The urgency policy is chosen on validation data of the train split (out-of-fold predictions).
+    policy, policy_report = policy_from_validation(training, normalized, groups, config, seed)
+    model = dataclasses.replace(model, urgency_policy=policy)
     root = root or artifacts.models_root()
     version = version or artifacts.next_version(root)
     metrics = evaluate(model, held_out, model_version=version, review_threshold=config.review_threshold)
@@ -105,6 +111,7 @@ def train(
         "held_out_rows": len(test_index),
         "extra_examples": len(extra),
         "extra_examples_hash": data_hash(extra) if extra else None,
+        "urgency_policy": {**dataclasses.asdict(policy), "validation": policy_report},
         "held_out_ids_sha256": hashlib.sha256("\n".join(r.id for r in held_out).encode()).hexdigest(),
         "split": f"StratifiedGroupKFold(n_splits={HELD_OUT_FOLDS}, shuffle=True, random_state=seed), fold 0 "
         "held out; stratified by category, grouped by the group column",
