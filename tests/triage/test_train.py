@@ -167,6 +167,14 @@ def test_cli_trains_with_feedback_from_a_wrapper(fixture_rows, tmp_path):
     )  # never held out
     assert metrics["training"]["seed"] == 5
     assert printed[0].startswith(f"model {version}, held-out split")
+    # and the new version was scored once on the independent set, reported beside the active one's
+    assert set(metrics["independent"]) >= {"critical_recall", "urgency_accuracy", "category_macro_f1"}
+    report = printed[printed.index("independent test set (960 reports; reported, never used to promote):") :]
+    assert report[1].split() == ["figure", "-", version]
+    assert [line.split()[0] for line in report[2:9]] == [
+        "category_macro_f1", "category_accuracy", "critical_recall", "low_normal_marked_critical",
+        "urgency_accuracy", "urgency_within_one", "needs_review_rate",
+    ]  # fmt: skip
 
 
 def test_unknown_labels_are_refused(fixture_rows, tmp_path):

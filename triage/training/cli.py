@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         "--no-promote", action="store_true", help="write the version but leave ACTIVE alone"
     )
     train_cmd.add_argument("--no-external", action="store_true", help="skip the external evaluation")
+    train_cmd.add_argument(
+        "--no-independent", action="store_true",
+        help="do not score the new version on the independent test set (it is scored once per version)",
+    )  # fmt: skip
     train_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate_cmd = commands.add_parser(
@@ -140,11 +144,39 @@ def _train(
             artifacts.write_json(outcome.path / artifacts.METRICS_FILE, outcome.metrics)
             write_model_card(outcome.path, outcome.metrics)
     _print_summary(outcome.version, outcome.metrics, out)
+    if not args.no_independent:
+        _independent_change(outcome.version, root, out)
     if args.no_promote:
         out(f"not promoted (--no-promote); active stays {artifacts.active_version(root)}")
     else:
         promote_if_not_worse(outcome, root=root, out=out)
     return 0
+
+
+def _independent_change(version: str, root: Path, out: Callable[[str], None]) -> None:
+    """Score the new version once on the independent set and print what changed against the active one.
+
+    Reported only: promotion never looks at this set (it would become a tuning target).
+    """
+    from triage import config
+    from triage.training import independent
+
+    model, _ = artifacts.load_version(version, root=root)
+    new = independent.evaluate_independent(
+        model, version, root, review_threshold=config.current().review_threshold, out=out
+    )
+    active = artifacts.active_version(root)
+    old: Mapping[str, Any] = {}
+    if active and active != version and (root / active / artifacts.METRICS_FILE).is_file():
+        old = artifacts.read_json(root / active / artifacts.METRICS_FILE).get(independent.METRICS_KEY) or {}
+    out(f"independent test set ({new['rows']} reports; reported, never used to promote):")
+    out(f"  {'figure':<28}{(active or '-'):>16}{version:>16}")
+    for key in independent.HEADLINE:
+        out(f"  {key:<28}{_fmt_figure(old.get(key)):>16}{_fmt_figure(new.get(key)):>16}")
+
+
+def _fmt_figure(value: object) -> str:
+    return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 def _display(path: Path) -> str:

@@ -32,6 +32,11 @@ from triage.text import fold, strip_diacritics
 INDEPENDENT_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "independent"
 WRITER_FILES: Final = ("writer_a.csv", "writer_b.csv", "writer_c.csv")
 METRICS_KEY: Final = "independent"
+# The figures of the issue-14 operating point, in the order reports print them.
+HEADLINE: Final = (
+    "category_macro_f1", "category_accuracy", "critical_recall", "low_normal_marked_critical",
+    "urgency_accuracy", "urgency_within_one", "needs_review_rate",
+)  # fmt: skip
 
 # Frequent Vietnamese words (folded): a text with two of them, or with any diacritics, is Vietnamese.
 _VIETNAMESE_WORDS: Final = frozenset(

@@ -52,6 +52,17 @@ def _f(value: Any) -> str:
 NOTES_FILE: Final = "NOTES.md"
 
 
+def _same_text_line(held: Mapping[str, Any]) -> list[str]:
+    same = held.get("same_text_without_marks")
+    if not same:
+        return []
+    return [
+        f"| category accuracy, the same Vietnamese texts with vs without their marks | "
+        f"{_f(same['category_accuracy_with_marks'])} vs {_f(same['category_accuracy_without_marks'])} (gap "
+        f"{_f(same['accuracy_gap'])}, n={same['rows']}) | gap within 0.01 |"
+    ]
+
+
 def _policy_lines(training: Mapping[str, Any]) -> list[str]:
     policy = training.get("urgency_policy")
     if not policy:
@@ -134,6 +145,7 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"(n={accents['accented']['rows']}) | |",
         f"| category accuracy, Vietnamese without diacritics | {_f(accents['unaccented']['category_accuracy'])} "
         f"(n={accents['unaccented']['rows']}) | gap <= 0.03 |",
+        *_same_text_line(held),
         f"| category ECE (10 bins) | {_f(held['category_ece'])} | |",
         f"| needs review at threshold {held['review']['threshold']} | {_f(held['review']['needs_review_rate'])} | |",
         f"| category accuracy of auto-routed reports | {_f(held['review']['auto_routed_category_accuracy'])} | |",

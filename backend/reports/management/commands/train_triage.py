@@ -1,7 +1,7 @@
 """Thin wrapper over `python -m triage train`: adds operator-corrected reports from the database.
 
-Training needs the `[train]` extra (matplotlib, tqdm), which a runtime install does not carry: the
-trainer is imported when the command runs, and its absence is a clear error.
+Training needs the `[train]` extra (matplotlib), which a runtime install does not carry: it is checked
+when the command starts, and its absence is a clear error.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ class Command(BaseCommand):
         from backend.reports.services.lifecycle import triage_feedback_rows
 
         try:
+            # matplotlib (the [train] extra) is only imported when the model card's picture is drawn,
+            # minutes into training: ask for it first.
+            import matplotlib  # noqa: F401
+
             from triage.training import cli
         except ModuleNotFoundError as missing:
             if missing.name not in TRAIN_EXTRA:
