@@ -118,8 +118,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.core.csp.content_security_policy_middleware",
-    # Last on purpose: it is the only sync-only middleware, and under ASGI each sync/async boundary
-    # is a thread hop. Here there is one hop per request instead of one per middleware layer.
+    # Last on purpose: the only sync-only middlewares, and under ASGI each sync/async boundary is a
+    # thread hop. Adjacent, they share one hop per request instead of one per middleware layer.
+    "backend.core.db_unavailable.DatabaseUnavailableMiddleware",  # a lost database answers 503
     "whitenoise.middleware.WhiteNoiseMiddleware",
 ]
 

@@ -83,7 +83,7 @@ class FactCheckInput(serializers.Serializer):  # type: ignore[type-arg]
     source_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     published = serializers.BooleanField(required=False, default=True)
     reports = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500,
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, default=list, max_length=500,
         help_text="misinformation reports of this rumour (they count as sightings)",
     )
 
@@ -94,7 +94,7 @@ class FactCheckPatchInput(FactCheckInput):
 
 
 class SightingsInput(serializers.Serializer):  # type: ignore[type-arg]
-    reports = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    reports = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=500)
 
 
 _RENAMES = {"claim": "claim_vi", "explanation": "explanation_vi"}
@@ -183,6 +183,7 @@ class PublicPagination(PageNumberPagination):
 
 
 class PublicFactCheckListApi(APIView):
+    pagination_class = PublicPagination  # the schema documents the paginated envelope
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 

@@ -49,6 +49,7 @@ class NoticePagination(PageNumberPagination):
 
 
 class PublicNoticeListApi(APIView):
+    pagination_class = NoticePagination  # the schema documents the paginated envelope
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 

@@ -55,6 +55,7 @@ PUBLIC_LIST_PARAMETERS = [
 
 
 class PublicReportListApi(APIView):
+    pagination_class = PublicReportPagination  # the schema documents the paginated envelope
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 

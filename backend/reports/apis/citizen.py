@@ -121,6 +121,8 @@ class ReportPagination(PageNumberPagination):
 
 
 class ReportMineApi(APIView):
+    pagination_class = ReportPagination  # the schema documents the paginated envelope
+
     @extend_schema(responses={200: CitizenReportOutput(many=True)}, tags=["reports"])
     def get(self, request: Request) -> Response:
         paginator = ReportPagination()
