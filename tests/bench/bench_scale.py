@@ -42,7 +42,8 @@ FROM generate_series(1, %(users)s) g;
 INSERT INTO reports_report (tracking_code, reporter_id, anonymous, description, latitude, longitude, status,
     category_id, urgency, predicted_category, predicted_urgency, triage_confidence, triage_model_version,
     triage_rules, triage_scores, area_id, agency_id, due_at, routing_reason, needs_review_reasons,
-    me_too_count, reopened_count, created_at, updated_at, resolved_at, closed_at, rating_comment, sensitive)
+    me_too_count, reopened_count, created_at, updated_at, resolved_at, closed_at, rating_comment, sensitive,
+    search_text)
 SELECT 'B' || lpad(to_hex(g), 11, '0'),
        (SELECT min(id) FROM accounts_user WHERE username LIKE 'bulk:%%') + (g %% %(users)s),
        g %% 10 = 0,
@@ -58,7 +59,7 @@ SELECT 'B' || lpad(to_hex(g), 11, '0'),
        '', '[]', 0, 0,
        now() - make_interval(secs => (1 - g::float / %(reports)s) * 63072000),
        now() - make_interval(secs => (1 - g::float / %(reports)s) * 63072000),
-       NULL, NULL, '', false
+       NULL, NULL, '', false, 'phan anh so ' || g || ': o ga, rac, den duong, ngap nuoc tren duong le loi'
 FROM generate_series(1, %(reports)s) g,
      (SELECT array_agg(id) AS cats FROM routing_category) c,
      (SELECT array_agg(id) AS areas FROM routing_area) a,
@@ -106,7 +107,8 @@ def fill_sqlite(path: str, reports: int) -> None:
                    f"Phản ánh số {g}: ổ gà, rác, đèn đường, ngập nước trên đường Lê Lợi",
                    16.40 + (g % 1000) / 10000, 107.55 + (g % 997) / 10000, STATUSES[g % len(STATUSES)],
                    cats[g % len(cats)], URGENCIES[g % len(URGENCIES)], "", "", 0.9, "bulk", "[]", "{}",
-                   areas[g % len(areas)], agencies[g % len(agencies)], due, "", "[]", 0, 0, stamp, stamp, "", 0)
+                   areas[g % len(areas)], agencies[g % len(agencies)], due, "", "[]", 0, 0, stamp, stamp, "", 0,
+                   f"phan anh so {g}: o ga, rac, den duong, ngap nuoc tren duong le loi")
 
     batch = 100_000
     for start in range(1, reports + 1, batch):
@@ -114,8 +116,8 @@ def fill_sqlite(path: str, reports: int) -> None:
             "INSERT INTO reports_report (tracking_code, reporter_id, anonymous, description, latitude, longitude, "
             "status, category_id, urgency, predicted_category, predicted_urgency, triage_confidence, "
             "triage_model_version, triage_rules, triage_scores, area_id, agency_id, due_at, routing_reason, "
-            "needs_review_reasons, me_too_count, reopened_count, created_at, updated_at, rating_comment, sensitive) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows(start, min(start + batch, reports + 1)))
+            "needs_review_reasons, me_too_count, reopened_count, created_at, updated_at, rating_comment, sensitive, "
+            "search_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows(start, min(start + batch, reports + 1)))
         db.commit()
     db.execute("INSERT INTO reports_idempotencykey (user_id, key, request_hash, report_id, created_at) "
                "SELECT reporter_id, hex(id), '', id, created_at FROM reports_report WHERE tracking_code LIKE 'B%'")
