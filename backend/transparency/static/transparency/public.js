@@ -1,4 +1,4 @@
-/* /public/: active warnings (refreshed, and dropped by the clock the moment they expire), the ward map
+/* /public/: active warnings (live over /ws/alerts/, and dropped by the clock the moment they expire), the ward map
    with recent published reports, each agency's record as charts and a ranked table, rumour checks,
    and the assistant. Everything comes from the public API. */
 (function () {
@@ -11,6 +11,30 @@
   async function loadWarnings() {
     try { warnings = await H.json("/api/v1/alerts/"); } catch (e) { /* keep what we have; next refresh retries */ }
     renderWarnings();
+  }
+  // Live: the warning stream (/ws/alerts/, open to anyone) says when a warning is published, changed,
+  // cancelled, starts or expires, and the list is fetched again. A socket that drops reconnects with a
+  // growing pause and refetches (it may have missed something); a slow poll covers networks that block it.
+  function listenForWarnings(pause, reconnecting) {
+    let socket;
+    try {
+      socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/alerts/");
+    } catch (e) { return; }
+    socket.onmessage = (event) => {
+      let message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "hello") {
+        pause = 1000;
+        document.body.dataset.live = "1";
+        if (reconnecting) loadWarnings();
+      } else if (String(message.type).startsWith("alert.")) {
+        loadWarnings();
+      }
+    };
+    socket.onclose = () => {
+      delete document.body.dataset.live;
+      setTimeout(() => listenForWarnings(Math.min(pause * 2, 30000), true), pause);
+    };
   }
   function renderWarnings() {
     const now = Date.now();
@@ -119,7 +143,7 @@
   async function loadAll() {
     const since = new Date(Date.now() - 30 * 86400e3).toISOString();
     const results = await Promise.allSettled([
-      H.json("/public/wards.geojson").then((g) => { wards = g; renderMap(); }),
+      H.json("/dashboard/wards.geojson").then((g) => { wards = g; renderMap(); }),
       H.json("/api/v1/public/reports/?page_size=200&since=" + encodeURIComponent(since)).then((b) => { reports = b.results; renderPoints(); }),
       H.json("/api/v1/public/stats/").then((s) => { stats = s; renderStats(); }),
       loadFacts(""),
@@ -133,8 +157,9 @@
     document.getElementById("fc-search").addEventListener("submit", (e) => { e.preventDefault(); loadFacts(document.getElementById("fc-q").value.trim()); });
     H.onLang(() => { renderWarnings(); renderPoints(); renderStats(); renderFacts(); });
     loadAll();
-    // Warnings: refetched every 15 s (a cancellation reaches the page), and dropped the second they expire.
-    setInterval(loadWarnings, 15000);
+    // Warnings: live over the socket, refetched every minute anyway, dropped the second they expire.
+    listenForWarnings(1000, false);
+    setInterval(loadWarnings, 60000);
     setInterval(renderWarnings, 1000);
   });
 })();
