@@ -224,3 +224,12 @@ def test_warning_rows_reach_the_warning_stream_only():
 
     row = EventLog(id=1, type="alert.published", report_id=streams.CITY, citizen_payload={"id": 1})
     assert [stream for stream, _ in streams.audiences(row)] == [streams.Stream(streams.ALERTS, streams.CITY)]
+
+
+async def test_an_anonymous_socket_keeps_listening_across_heartbeats(app, publish, ward_polygons, settings):
+    # credentials are re-checked on every heartbeat; a socket that never had any has nothing to lapse
+    settings.REALTIME_HEARTBEAT_SECONDS = 0.1
+    comm = await listener(app, wards=["phu-xuan"])
+    assert [(await receive(comm))["type"] for _ in range(3)] == ["heartbeat"] * 3
+    await adb(publish)(title="Phú Xuân", city_wide=None, wards=["phu-xuan"])
+    assert titles(await events_only(comm, 1)) == [("alert.published", "Phú Xuân")]
