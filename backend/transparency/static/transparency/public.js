@@ -84,9 +84,11 @@
   }
 
   /* ---------- agency record ---------- */
+  // Health figures come as null under 5 (only aggregates are public): shown as "<5", never as a number.
+  const few = (n) => (n == null ? "<5" : n);
   function ranked() {
-    return stats.agencies.filter((a) => a.total > 0).sort((a, b) =>
-      (b.on_time_share ?? -1) - (a.on_time_share ?? -1) || (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || b.resolved - a.resolved);
+    return stats.agencies.filter((a) => a.total == null || a.total > 0).sort((a, b) =>
+      (b.on_time_share ?? -1) - (a.on_time_share ?? -1) || (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || (b.resolved ?? 0) - (a.resolved ?? 0));
   }
   function bars(title, rows, value, max, fmt) {
     const h = 22, width = 520, label = 170;
@@ -106,10 +108,10 @@
       bars(H.t("chart_on_time"), rows, (a) => a.on_time_share, 1, (v) => Math.round(v * 100) + "%") +
       bars(H.t("chart_satisfaction"), rows, (a) => a.satisfaction, 5, (v) => v.toFixed(1) + "★");
     document.querySelector("#ranking tbody").innerHTML = rows.map((a, i) => `<tr>
-      <td>${i + 1}</td><td>${H.esc(a.name[H.lang] || a.name.vi)}</td><td>${a.total}</td><td>${a.resolved}</td>
+      <td>${i + 1}</td><td>${H.esc(a.name[H.lang] || a.name.vi)}</td><td>${few(a.total)}</td><td>${few(a.resolved)}</td>
       <td>${a.on_time_share == null ? "–" : Math.round(a.on_time_share * 100) + "%"}</td>
       <td>${a.median_hours_to_resolve == null ? "–" : a.median_hours_to_resolve}</td>
-      <td>${a.satisfaction == null ? "–" : a.satisfaction + "★ (" + a.rated + ")"}</td></tr>`).join("");
+      <td>${a.satisfaction == null ? "–" : a.satisfaction + "★ (" + few(a.rated) + ")"}</td></tr>`).join("");
   }
 
   /* ---------- fact checks ---------- */
