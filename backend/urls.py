@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("backend.reports.urls")),
     path("api/v1/", include("backend.alerts.urls")),
+    path("api/v1/", include("backend.epidemic.urls")),
     path("api/v1/", include("backend.factchecks.urls")),
     path("open311/v2/", include("backend.transparency.open311.urls")),
     re_path(r"^open311/discovery\.(?P<response_format>json|xml)$", DiscoveryApi.as_view(), name="open311-discovery"),

@@ -27,8 +27,6 @@ class SocketAccess(Protocol):
 
     def can_watch_ops(self, user: Any) -> bool: ...
 
-    def can_watch_alerts(self, user: Any) -> bool: ...
-
     def agency_of(self, user: Any) -> int | None:
         """The agency whose tickets this user works, or None if not agency staff."""
 

@@ -4,6 +4,9 @@ Protocol (see docs/realtime.md):
 - Auth: `?token=KEY` in the query string, or a first message `{"type": "auth", "token": KEY}`
   within REALTIME_AUTH_TIMEOUT seconds, or (staff only, browser pages) the Django session when the
   Origin header is present and allowed. Refused sockets are closed with a 44xx code and get no data.
+  A kind open to everyone (`anonymous`, the warnings) starts at once without any of these.
+- `{"type": "subscribe", ...}` narrows a kind that allows it (realtime/subscriptions.py) to what this
+  client asked for, answered by `subscribed`; events it does not want are not sent, live or replayed.
 - After auth the server sends `hello` (its `seq` is the newest event in the log), then live events.
 - `{"type": "resume", "after": N}` (or `?after=N` / `"after"` in the auth message) replays every
   event after N in order, then continues live: no gap, no duplicate at the seam.
@@ -39,10 +42,12 @@ from channels.exceptions import StopConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
 from django.http import parse_cookie
 
 from realtime import access, db, log, streams, wire
 from realtime.streams import Stream, StreamKind
+from realtime.subscriptions import SubscribeRefused
 
 logger = logging.getLogger("realtime")
 
@@ -72,10 +77,15 @@ class _Failure:
 
 @dataclass(frozen=True)
 class Credential:
-    """What the socket authenticated with, kept to re-check it: a device token or a session key."""
+    """What the socket authenticated with, kept to re-check it: a device token or a session key, or
+    neither on a stream open to everyone (`StreamKind.anonymous`)."""
 
     token: str | None = None
     session_key: str | None = None
+
+    @property
+    def none(self) -> bool:
+        return self.token is None and self.session_key is None
 
 
 class _SentSeqs:
@@ -174,6 +184,8 @@ class StreamConsumer(AsyncConsumer):
         # Every event of this stream up to `position` has been sent (or predates the client's start).
         self.position = 0
         self.sent = _SentSeqs()
+        # What this socket subscribed to (kinds with a narrowing); None: the whole stream.
+        self.listening: Any = None
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=settings.REALTIME_SEND_BUFFER)
         self.tasks: set[asyncio.Task[Any]] = set()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
@@ -187,6 +199,9 @@ class StreamConsumer(AsyncConsumer):
         session_key = self._session_key() if self.scope.get("origin_ok") else None
         # A session that does not authenticate (gone, a citizen's) leaves the auth message to come.
         if session_key and await self._admit(Credential(session_key=session_key), self.query_after, fallback=True):
+            return
+        if self.kind.anonymous:
+            await self._admit(Credential(), self.query_after)
             return
         self._spawn(self._auth_deadline())
 
@@ -220,6 +235,8 @@ class StreamConsumer(AsyncConsumer):
                 self._control("error", {"code": "resume_in_progress"})
             else:
                 self._begin_replay(after)
+        elif kind == "subscribe" and self.kind.narrowing is not None:
+            await self._subscribe(data)
         elif kind == "ping":
             self._control("pong", {})
         elif kind == "auth":
@@ -269,7 +286,9 @@ class StreamConsumer(AsyncConsumer):
     def _admission(self, credential: Credential) -> tuple[int | None, Any, Stream | None]:
         """Sync (realtime's database thread): (close code or None, user, stream)."""
         policy = access.policy()
-        user = self._credential_user(policy, credential)
+        # No credential at all: only a stream open to everyone admits it, and nothing can lapse.
+        anonymous = credential.none and self.kind.anonymous
+        user = AnonymousUser() if anonymous else self._credential_user(policy, credential)
         if user is None:
             return CLOSE_UNAUTHENTICATED, None, None
         stream = self._authorise(user)
@@ -341,6 +360,23 @@ class StreamConsumer(AsyncConsumer):
         await self._close(code)
         return False
 
+    async def _subscribe(self, message: dict[str, Any]) -> None:
+        narrowing = self.kind.narrowing
+        assert narrowing is not None
+        try:
+            listening = await db.call(narrowing.parse, message)
+        except SubscribeRefused as refused:
+            self._control("error", {"code": refused.code, "message": refused.message})
+            return
+        self.listening = listening
+        self._control("subscribed", narrowing.describe(listening))
+
+    def _wanted(self, text: str) -> bool:
+        """Whether this socket's subscription lets the event through (always, without one)."""
+        if self.listening is None or self.kind.narrowing is None:
+            return True
+        return self.kind.narrowing.wants(self.listening, json.loads(text))
+
     def _accept_live(self, seq: int, prev: int | None, text: str) -> None:
         if prev is not None and prev > self.position:
             # The layer dropped something between what we sent and this event: repair from the log.
@@ -389,7 +425,7 @@ class StreamConsumer(AsyncConsumer):
                     break
                 for seq, text in batch:
                     cursor = seq
-                    if text is not None and self.sent.add(seq):
+                    if text is not None and self._wanted(text) and self.sent.add(seq):
                         await self.queue.put(text)  # replay waits for the socket; live never does
                         replayed += 1
             self.position = max(self.position, cursor)
@@ -416,7 +452,7 @@ class StreamConsumer(AsyncConsumer):
                 self._accept_live(seq, prev, text)
 
     def _deliver(self, seq: int, text: str) -> None:
-        if self.sent.add(seq):
+        if self._wanted(text) and self.sent.add(seq):
             self._enqueue(text)
 
     def _control(self, kind: str, data: dict[str, Any], *, seq: int | None = None) -> None:

@@ -7,7 +7,10 @@ Each kind says, in one place, everything the rest of realtime asks of it:
   into the ORM filter for replay and into raw SQL for the per-stream `prev` pointers);
 - `hears`: which streams of this kind an event may reach (the keys to try; `render` decides);
 - `render`: the message one stream of this kind gets for an event, or None;
-- `authorise`: who may subscribe, asked of the backend through `realtime.access.SocketAccess`.
+- `authorise`: who may subscribe, asked of the backend through `realtime.access.SocketAccess`;
+- `anonymous`: whether a socket may listen without any credential (public information only);
+- `narrowing`: whether (and how) a client narrows the stream to what it asked for with
+  `{"type": "subscribe", ...}` (realtime/subscriptions.py); None for kinds that do not.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from realtime.subscriptions import WARNINGS_BY_PLACE, Narrowing
 
 if TYPE_CHECKING:
     from realtime.access import SocketAccess
@@ -68,6 +73,8 @@ class StreamKind:
     hears: Callable[[EventRow], Iterable[int | None]]
     render: Callable[[EventRow, int | None], Message | None]
     authorise: Callable[[SocketAccess, Any, Mapping[str, Any]], Stream | None]
+    anonymous: bool = False
+    narrowing: Narrowing | None = None
 
     def group_name(self, key: int | None) -> str:
         if self.keyed:
@@ -98,18 +105,23 @@ def _authorise_ops(access: SocketAccess, user: Any, route: Mapping[str, Any]) ->
     return Stream(OPS) if access.can_watch_ops(user) else None
 
 
-# --- alerts: events flagged as alerts -------------------------------------------------------------
+# --- alerts: the city's warnings to citizens -----------------------------------------------------
 ALERTS = "alerts"
+# Warnings are about the city, not about one report: the event log files them under report id 0, which
+# no report has (ids start at 1). So the report streams never hear of them, and the alerts stream's
+# replay is one index probe (report_id, id) like any report's.
+CITY = 0
 
 
 def _render_alerts(row: EventRow, key: int | None) -> Message | None:
-    if not row.alert or row.ops_payload is None:
+    if row.report_id != CITY or row.citizen_payload is None:
         return None
-    return {**_base(row), "type": "alert", "event": row.type, "data": row.ops_payload}
+    return {**_base(row), "data": row.citizen_payload}
 
 
 def _authorise_alerts(access: SocketAccess, user: Any, route: Mapping[str, Any]) -> Stream | None:
-    return Stream(ALERTS) if access.can_watch_alerts(user) else None
+    # Public warnings: everyone may listen, with a token, a session or nothing at all.
+    return Stream(ALERTS, CITY)
 
 
 # --- agency: the tickets one agency holds -----------------------------------------------------------
@@ -157,9 +169,10 @@ _ALL = (
         hears=lambda row: (None,), render=_render_ops, authorise=_authorise_ops,
     ),
     StreamKind(
-        name=ALERTS, route="ws/alerts/", group="alerts", keyed=False,
-        replay=(Probe(present="ops_payload", flag="alert"),),
-        hears=lambda row: (None,) if row.alert else (), render=_render_alerts, authorise=_authorise_alerts,
+        name=ALERTS, route="ws/alerts/", group="alerts", keyed=True,
+        replay=(Probe(key_column="report_id", present="citizen_payload"),),
+        hears=lambda row: (CITY,) if row.report_id == CITY else (), render=_render_alerts, authorise=_authorise_alerts,
+        anonymous=True, narrowing=WARNINGS_BY_PLACE,
     ),
     StreamKind(
         name=AGENCY, route="ws/agency/", group="agency", keyed=True,
@@ -169,7 +182,8 @@ _ALL = (
     StreamKind(
         name=REPORT, route="ws/reports/<int:report_id>/", group="report", keyed=True,
         replay=(Probe(key_column="report_id", present="citizen_payload"),),
-        hears=lambda row: (row.report_id,), render=_render_report, authorise=_authorise_report,
+        hears=lambda row: (row.report_id,) if row.report_id != CITY else (), render=_render_report,
+        authorise=_authorise_report,
     ),
 )
 KINDS: dict[str, StreamKind] = {kind.name: kind for kind in _ALL}

@@ -22,9 +22,8 @@ from backend.accounts.permissions import IsOperator
 from backend.alerts import cap, feed, selectors, services
 from backend.alerts.areas import AreaInvalid, parse_geometry
 from backend.alerts.models import Alert, AlertUrgency, Certainty, Kind, Severity, State
-from backend.core.bilingual import OptionalEnglishTextOutput, optional_english
+from backend.alerts.outputs import AlertOutput
 from backend.core.errors import ApiError
-from backend.reports.outputs import NameSerializer, bilingual
 from routing.selectors import areas_all
 
 PUBLIC_PAGE = "/public/"
@@ -78,74 +77,6 @@ def _area_from(values: dict[str, Any], *, required: bool) -> services.AreaChoice
 
 
 # --- outputs ------------------------------------------------------------------------------------
-
-
-class WardOutput(serializers.Serializer):  # type: ignore[type-arg]
-    code = serializers.CharField()
-    name = NameSerializer()
-
-
-class AlertAreaOutput(serializers.Serializer):  # type: ignore[type-arg]
-    city_wide = serializers.BooleanField()
-    wards = WardOutput(many=True)
-    geometry = serializers.JSONField(allow_null=True)
-
-
-class AlertOutput(serializers.Serializer):  # type: ignore[type-arg]
-    """A warning as everyone sees it."""
-
-    id = serializers.IntegerField()
-    identifier = serializers.SerializerMethodField(help_text="the CAP identifier of the latest issue")
-    version = serializers.IntegerField()
-    msg_type = serializers.SerializerMethodField(help_text="CAP msgType of the latest issue")
-    title = serializers.SerializerMethodField()
-    body = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=Kind.choices)
-    kind_name = serializers.SerializerMethodField()
-    severity = serializers.ChoiceField(choices=Severity.choices)
-    severity_name = serializers.SerializerMethodField()
-    urgency = serializers.ChoiceField(choices=AlertUrgency.choices)
-    certainty = serializers.ChoiceField(choices=Certainty.choices)
-    area = serializers.SerializerMethodField()
-    starts_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
-    issued_at = serializers.DateTimeField()
-    cap_url = serializers.SerializerMethodField()
-
-    def get_identifier(self, alert: Alert) -> str:
-        return cap.identifier(alert, alert.version)
-
-    def get_msg_type(self, alert: Alert) -> str:
-        return list(alert.revisions.all())[-1].msg_type
-
-    @extend_schema_field(OptionalEnglishTextOutput)
-    def get_title(self, alert: Alert) -> dict[str, str | None]:
-        return optional_english(alert.title_vi, alert.title_en)
-
-    @extend_schema_field(OptionalEnglishTextOutput)
-    def get_body(self, alert: Alert) -> dict[str, str | None]:
-        return optional_english(alert.body_vi, alert.body_en)
-
-    @extend_schema_field(NameSerializer)
-    def get_kind_name(self, alert: Alert) -> dict[str, str]:
-        return bilingual(Kind(alert.kind).label)
-
-    @extend_schema_field(NameSerializer)
-    def get_severity_name(self, alert: Alert) -> dict[str, str]:
-        return bilingual(Severity(alert.severity).label)
-
-    @extend_schema_field(AlertAreaOutput)
-    def get_area(self, alert: Alert) -> dict[str, Any]:
-        return {
-            "city_wide": alert.city_wide,
-            "wards": [{"code": w.code, "name": {"vi": str(w), "en": w.name}} for w in alert.wards.all()],
-            "geometry": alert.geometry,
-        }
-
-    def get_cap_url(self, alert: Alert) -> str:
-        path = f"/api/v1/alerts/{alert.pk}/cap/"
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
 
 
 class RevisionOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -291,6 +222,16 @@ def _coordinate(raw: str | None, name: str, limit: float) -> float | None:
     return value
 
 
+def _ward_codes(raw: str | None) -> set[str] | None:
+    if raw is None:
+        return None
+    codes = {code.strip() for code in raw.split(",") if code.strip()}
+    unknown = sorted(codes - set(areas_all().filter(code__in=codes).values_list("code", flat=True)))
+    if unknown:
+        raise ApiError("invalid", fields={"wards": [f"unknown ward codes: {', '.join(unknown[:20])}"]})
+    return codes
+
+
 class AlertListApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -300,18 +241,25 @@ class AlertListApi(APIView):
         parameters=[
             OpenApiParameter("lat", float, description="latitude (WGS84); with lng, only warnings covering it"),
             OpenApiParameter("lng", float, description="longitude (WGS84)"),
+            OpenApiParameter(
+                "wards", str, description="instead of a point: comma-separated ward codes; the warnings reaching "
+                "any of them (as `/ws/alerts/` subscribed to those wards hears of them)",
+            ),
         ],
         responses={200: AlertOutput(many=True)}, tags=["alerts"],
         description="The active warnings (started, not expired, not cancelled) that cover the point: city-wide "
-        "ones, those for the ward the point is in, and drawn areas containing it; without a point, all active "
-        "warnings. Most severe first, then most recently issued.",
+        "ones, those for the ward the point is in, and drawn areas containing it; or those reaching the given "
+        "wards; with neither, all active warnings. Most severe first, then most recently issued.",
     )
     def get(self, request: Request) -> Response:
         lat = _coordinate(request.query_params.get("lat"), "lat", 90)
         lng = _coordinate(request.query_params.get("lng"), "lng", 180)
         if (lat is None) != (lng is None):
             raise ApiError("alert_point_incomplete", fields={"lat" if lat is None else "lng": ["required"]})
-        alerts = selectors.active_alerts(now=timezone.now(), lat=lat, lng=lng)
+        wards = _ward_codes(request.query_params.get("wards"))
+        if wards is not None and lat is not None:
+            raise ApiError("invalid", fields={"wards": ["give a point (lat, lng) or wards, not both"]})
+        alerts = selectors.active_alerts(now=timezone.now(), lat=lat, lng=lng, wards=wards)
         return Response(AlertOutput(alerts, many=True, context={"request": request}).data)
 
 

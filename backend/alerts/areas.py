@@ -3,7 +3,8 @@
 A drawn area is a GeoJSON Polygon (rings of [lng, lat], as GeoJSON writes them) or a circle
 `{"center": [lng, lat], "radius_m": N}`. Ward warnings are matched through routing's ward index (the
 same point-in-polygon that decides which ward a report belongs to), so a warning "for Phú Xuân" reaches
-exactly the positions routing would file under Phú Xuân.
+exactly the positions routing would file under Phú Xuân. Whether an area reaches a place is decided in
+one place, `routing.reach`, for the REST point query and the live stream alike.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import shapely
 from shapely.geometry import Polygon, shape
 from shapely.validation import explain_validity
 
-from routing.geo import haversine_km
-from routing.types import Point
+from routing import runtime as routing
+from routing.reach import drawn_area_covers, drawn_area_shape
 
 MAX_VERTICES = 2000
 MAX_RADIUS_M = 100_000
@@ -72,18 +72,6 @@ def parse_geometry(raw: Any) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": clean}
 
 
-def is_circle(geometry: dict[str, Any]) -> bool:
-    return "center" in geometry
-
-
-def geometry_covers(geometry: dict[str, Any], *, lat: float, lng: float) -> bool:
-    """Inside the circle (great-circle distance) or the polygon; a point on the edge counts as inside."""
-    if is_circle(geometry):
-        c_lng, c_lat = geometry["center"]
-        return haversine_km(Point(c_lat, c_lng), Point(lat, lng)) * 1000 <= geometry["radius_m"]
-    return bool(shapely.intersects_xy(shape(geometry), lng, lat))
-
-
 def cap_polygon(ring: list[list[float]]) -> str:
     """A ring as CAP writes a polygon: "lat,lon lat,lon ..." (latitude first), closed."""
     return " ".join(f"{lat:.5f},{lng:.5f}" for lng, lat in ring)
@@ -103,3 +91,14 @@ def outer_rings(geometry: dict[str, Any] | None, *, tolerance: float = 0.0002) -
     parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     return [[[x, y] for x, y in part.exterior.coords] for part in parts if not part.is_empty]
 
+
+
+
+def wards_overlapped(geometry: dict[str, Any]) -> list[str]:
+    """The codes of the wards a drawn area overlaps (their polygons, else their centres), in code order:
+    a client listening for those wards hears of the warning."""
+    drawn = drawn_area_shape(geometry)
+    index = routing.tables().ward_index
+    found = {ward.code for ward in index.wards if drawn.intersects(ward.geometry)}
+    found |= {centre.code for centre in index.centres if drawn_area_covers(geometry, centre.centre)}
+    return sorted(found)

@@ -18,9 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from backend.alerts.areas import cap_circle, cap_polygon, is_circle, outer_rings
+from backend.alerts.areas import cap_circle, cap_polygon, outer_rings
 from backend.alerts.models import Alert, AlertRevision, Kind, MsgType
 from routing.models import Agency
+from routing.reach import is_circle
 from routing.selectors import fallback_agency
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"

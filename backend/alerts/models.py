@@ -91,6 +91,10 @@ class Alert(models.Model):
     version = models.PositiveIntegerField(default=1)
     # When the latest revision was sent: "newest first" in every list, and CAP's `sent`.
     issued_at = models.DateTimeField("phát hành lúc / issued at", db_index=True)
+    # When the live stream was told the warning is in force / has expired, each set once (the periodic
+    # job claims them), so a scheduled warning is announced when it starts and every warning when it ends.
+    start_announced_at = models.DateTimeField(null=True, blank=True)
+    expiry_announced_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người tạo / created by"
     )

@@ -2,7 +2,9 @@
 
 "Active" means started, not expired and not cancelled. A warning covers a position when it is
 city-wide, when the position lies in one of its wards (routing's ward index: the ward a report from
-there would be filed under), or inside its drawn polygon or circle. Lists put the most severe first
+there would be filed under), or inside its drawn polygon or circle; it reaches a list of wards when it
+is city-wide, names one of them, or its drawn area overlaps one (`routing.reach`, the same rule the live
+stream filters with). Lists put the most severe first
 and, within a severity, the most recently issued first: a citizen reads the worst news first.
 """
 
@@ -13,10 +15,12 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from backend.alerts.areas import geometry_covers
+from backend.alerts.areas import wards_overlapped
 from backend.alerts.models import SEVERITY_RANK, Alert, AlertRevision, Severity, State
 from routing import runtime as routing
+from routing.reach import area_reaches
 from routing.selectors import areas_by_name
+from routing.types import Point
 
 
 def with_relations(qs: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -37,20 +41,32 @@ def active(*, now: datetime) -> QuerySet[Alert]:
     )
 
 
-def covers(alert: Alert, *, lat: float, lng: float, ward_code: str | None) -> bool:
-    if alert.city_wide:
-        return True
+def wards_reached(alert: Alert) -> list[str]:
+    """The codes of the wards the warning names, or those its drawn area overlaps; none if city-wide."""
     if alert.geometry is not None:
-        return geometry_covers(alert.geometry, lat=lat, lng=lng)
-    return ward_code is not None and any(area.code == ward_code for area in alert.wards.all())
+        return wards_overlapped(alert.geometry)
+    return sorted(area.code for area in alert.wards.all())
 
 
-def active_alerts(*, now: datetime, lat: float | None = None, lng: float | None = None) -> list[Alert]:
-    """The active warnings, all of them or those covering (lat, lng); most severe, then newest first."""
+def reaches(alert: Alert, *, wards: set[str], point: Point | None) -> bool:
+    # With a point, a drawn area decides by itself: the wards it overlaps are not worked out for nothing.
+    exact = alert.geometry is not None and point is not None
+    named = [] if exact or alert.city_wide else wards_reached(alert)
+    return area_reaches(city_wide=alert.city_wide, ward_codes=named, drawn=alert.geometry, wards=wards, point=point)
+
+
+def active_alerts(
+    *, now: datetime, lat: float | None = None, lng: float | None = None, wards: set[str] | None = None
+) -> list[Alert]:
+    """The active warnings: all of them, those covering (lat, lng), or those reaching `wards`; most
+    severe, then newest first."""
     alerts = list(active(now=now))
     if lat is not None and lng is not None:
         ward_code = routing.locate(lat, lng)
-        alerts = [a for a in alerts if covers(a, lat=lat, lng=lng, ward_code=ward_code)]
+        point = Point(lat, lng)
+        alerts = [a for a in alerts if reaches(a, wards={ward_code} if ward_code else set(), point=point)]
+    elif wards is not None:
+        alerts = [a for a in alerts if reaches(a, wards=wards, point=None)]
     return by_severity_then_newest(alerts)
 
 

@@ -1,8 +1,9 @@
-"""Writes for warnings: publish, update, cancel.
+"""Writes for warnings: publish, update, cancel, and announce the ones that start or expire.
 
 Each issue of a warning is one short transaction that locks the row, checks, writes the new state and
-one AlertRevision (the history CAP's `references` are built from). A cancelled or expired warning is final: it cannot be changed or
-cancelled again (409), so the history always ends with what citizens were last told.
+one AlertRevision (the history CAP's `references` are built from), and tells the live stream after
+commit (events.py). A cancelled or expired warning is final: it cannot be changed or cancelled again
+(409), so the history always ends with what citizens were last told.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.alerts import events
 from backend.alerts.models import Alert, AlertRevision, MsgType, State
 from backend.core.exceptions import Conflict, InvalidInput, NotFound
 from backend.core.messages import Message
@@ -110,11 +112,13 @@ def alert_create(*, actor: User, data: AlertInput, now: datetime | None = None) 
             title_vi=data.title_vi, body_vi=data.body_vi, title_en=data.title_en, body_en=data.body_en,
             kind=data.kind, severity=data.severity, urgency=data.urgency, certainty=data.certainty,
             starts_at=starts_at, expires_at=data.expires_at, issued_at=now, created_by=actor, version=1,
+            start_announced_at=now if starts_at <= now else None,
         )
         _set_area(alert, data.area)
         alert.save()
         alert.wards.set(data.area.wards)
         _revise(alert, msg_type=MsgType.ALERT, actor=actor, now=now, changed=[])
+        events.alert_changed(alert, events.PUBLISHED, now=now)
     return alert
 
 
@@ -140,6 +144,7 @@ def alert_update(
     with transaction.atomic():
         alert = _locked_open(alert_id, now)
         before = snapshot(alert)
+        area_before = events.stream_payload(alert, now=now)["area"] if area is not None else None
         for name, value in changes.items():
             setattr(alert, name, value)
         if area is not None:
@@ -151,10 +156,13 @@ def alert_update(
             raise InvalidInput("alert_nothing_to_change")
         alert.version += 1
         alert.issued_at = now
+        # The update itself tells the stream the warning's state; a start moved later is announced later.
+        alert.start_announced_at = now if alert.starts_at <= now else None
         alert.save()
         if area is not None:
             alert.wards.set(area.wards)
         _revise(alert, msg_type=MsgType.UPDATE, actor=actor, now=now, changed=changed)
+        events.alert_changed(alert, events.UPDATED, now=now, area_before=area_before)
     return alert
 
 
@@ -169,5 +177,31 @@ def alert_cancel(*, actor: User, alert_id: int, reason: str = "", now: datetime 
         alert.issued_at = now
         alert.save()
         _revise(alert, msg_type=MsgType.CANCEL, actor=actor, now=now, changed=["cancelled"])
+        events.alert_changed(alert, events.CANCELLED, now=now)
     return alert
+
+
+def alerts_announce_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Tell the live stream of each scheduled warning that came into force and each warning whose expiry
+    passed, once each: the periodic job's share of warnings.
+
+    Each is claimed with a conditional UPDATE inside its own short transaction (with its event), so two
+    passes running at once announce it once and a failure leaves it for the next pass.
+    """
+    now = now or timezone.now()
+    announced = 0
+    open_ones = Alert.objects.filter(cancelled_at__isnull=True)
+    started = open_ones.filter(start_announced_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
+    for pk in list(started.order_by("starts_at").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            if Alert.objects.filter(pk=pk, start_announced_at__isnull=True).update(start_announced_at=now):
+                events.alert_changed(Alert.objects.get(pk=pk), events.STARTED, now=now)
+                announced += 1
+    expired = open_ones.filter(expiry_announced_at__isnull=True, expires_at__lte=now)
+    for pk in list(expired.order_by("expires_at").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            if Alert.objects.filter(pk=pk, expiry_announced_at__isnull=True).update(expiry_announced_at=now):
+                events.alert_changed(Alert.objects.get(pk=pk), events.EXPIRED, now=now)
+                announced += 1
+    return announced
 

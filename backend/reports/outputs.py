@@ -25,6 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.messages import bilingual
+from backend.epidemic.outputs import HealthDetailsOutput, health_of
 from backend.reports.models import URGENCY_ORDER, Photo, Report, ReportEvent, Status
 from backend.reports.photo_access import photo_url
 from backend.reports.publication import note_outside_the_city
@@ -230,6 +231,11 @@ class OperatorReportOutput(CitizenReportOutput, DeadlineStateOutput):
     reporter = serializers.SerializerMethodField(help_text="IOC staff only, even for anonymous reports")
     actions = serializers.SerializerMethodField(help_text="what an operator may do now (transitions.py)")
     urgency_rank = serializers.SerializerMethodField(help_text="0 = most urgent; the queue's order (models.URGENCY_ORDER)")
+    health = serializers.SerializerMethodField(help_text="a health report's kind and answers; null otherwise")
+
+    @extend_schema_field(HealthDetailsOutput(allow_null=True))
+    def get_health(self, report: Report) -> dict[str, Any] | None:
+        return health_of(report)
 
     def get_urgency_rank(self, report: Report) -> int:
         return URGENCY_ORDER.index(report.urgency) if report.urgency in URGENCY_ORDER else len(URGENCY_ORDER)
@@ -361,10 +367,16 @@ class AgencyTicketOutput(CitizenReportOutput, DeadlineStateOutput):
     # Whether the citizen chose to be anonymous is nobody else's business: the agency never learns who.
     anonymous = None  # type: ignore[assignment]  # DRF: None removes an inherited field
     actions = serializers.SerializerMethodField(help_text="what the agency may do now (transitions.py)")
+    # Only the health agency ever holds a health report (backend/epidemic/holders.py).
+    health = serializers.SerializerMethodField(help_text="a health report's kind and answers; null otherwise")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, report: Report) -> list[str]:
         return staff_actions(AGENCY_DESK, report.status)
+
+    @extend_schema_field(HealthDetailsOutput(allow_null=True))
+    def get_health(self, report: Report) -> dict[str, Any] | None:
+        return health_of(report)
 
 
 class AgencyTicketDetailOutput(AgencyTicketOutput):

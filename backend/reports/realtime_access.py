@@ -28,9 +28,6 @@ class ReportSocketAccess:
     def can_watch_ops(self, user: Any) -> bool:
         return bool(getattr(user, "is_operator", False))
 
-    def can_watch_alerts(self, user: Any) -> bool:
-        return bool(getattr(user, "is_operator", False))
-
     def agency_of(self, user: Any) -> int | None:
         if getattr(user, "role", None) == Role.AGENCY and user.agency_id:
             return int(user.agency_id)

@@ -96,15 +96,17 @@ class PublicReportDetailApi(APIView):
 class StatsRowOutput(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
     name = NameSerializer()
-    total = serializers.IntegerField(help_text="reports, merged duplicates left out")
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField(help_text="open with the deadline passed")
-    resolved = serializers.IntegerField()
+    # Health rows (the health category, the health agency): a count under 5 is null, as is a figure
+    # computed over fewer than 5 reports (backend/epidemic/public.py).
+    total = serializers.IntegerField(allow_null=True, help_text="reports, merged duplicates left out")
+    open = serializers.IntegerField(allow_null=True)
+    overdue = serializers.IntegerField(allow_null=True, help_text="open with the deadline passed")
+    resolved = serializers.IntegerField(allow_null=True)
     on_time_share = serializers.FloatField(
         allow_null=True, help_text="of resolved reports with a deadline, 0..1"
     )
     median_hours_to_resolve = serializers.FloatField(allow_null=True)
-    rated = serializers.IntegerField()
+    rated = serializers.IntegerField(allow_null=True)
     satisfaction = serializers.FloatField(allow_null=True, help_text="mean stars 1..5")
 
 

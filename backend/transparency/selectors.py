@@ -31,6 +31,7 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.core.exceptions import InvalidInput
 from backend.core.instants import parse_instant
+from backend.epidemic.public import public_stats_suppressed
 from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.publication import note_outside_the_city, published_q
 from backend.reports.redaction import redact_contacts
@@ -195,12 +196,13 @@ def public_note(event: ReportEvent, report: Report) -> str:
 
 def public_stats(*, since: datetime | None, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    return {
+    # Health figures are aggregates with counts under 5 hidden (backend/epidemic/public.py).
+    return public_stats_suppressed({
         "since": since,
         "generated_at": now,
         "agencies": stats_per_agency(since=since, now=now),
         "categories": stats_per_category(since=since, now=now),
-    }
+    })
 
 
 def open_q() -> Q:

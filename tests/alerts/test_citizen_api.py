@@ -112,3 +112,30 @@ def test_a_bad_point_is_refused(public, query, field, reference_data):
     response = public.get(URL, query)
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
+
+
+def for_wards(client, wards: str):
+    response = client.get(URL, {"wards": wards})
+    assert response.status_code == 200, response.json()
+    return [a["title"]["vi"] for a in response.json()]
+
+
+def test_by_wards_a_warning_reaches_the_wards_it_names_or_its_drawn_area_overlaps(public, publish, ward_polygons):
+    # given a ward warning for Phú Xuân, a 300 m circle inside Thuận Hóa, and a city-wide one
+    publish(title="Phú Xuân", city_wide=None, wards=["phu-xuan"])
+    publish(title="Vòng tròn", city_wide=None, geometry={"center": [THUAN_HOA[1], THUAN_HOA[0]], "radius_m": 300})
+    publish(title="Toàn thành phố", severity="Minor")
+    # then each ward's list holds its own warnings and the city-wide one
+    assert for_wards(public, "phu-xuan") == ["Phú Xuân", "Toàn thành phố"]
+    assert for_wards(public, "thuan-hoa") == ["Vòng tròn", "Toàn thành phố"]
+    assert for_wards(public, "phu-xuan,thuan-hoa") == ["Vòng tròn", "Phú Xuân", "Toàn thành phố"]
+    assert for_wards(public, "") == ["Toàn thành phố"]
+
+
+def test_by_wards_unknown_codes_and_a_point_with_wards_are_refused(public, publish, ward_polygons):
+    response = public.get(URL, {"wards": "phu-xuan,atlantis"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"wards": ["unknown ward codes: atlantis"]}
+    response = public.get(URL, {"wards": "phu-xuan", "lat": PHU_XUAN[0], "lng": PHU_XUAN[1]})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["wards"]

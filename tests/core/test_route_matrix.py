@@ -32,6 +32,10 @@ AUDIENCES: dict[str, dict[str, int]] = {
     "agency-list": {"anonymous": 401, "citizen": 403, "citizen-other": 403, "operator": 403},
     # operators and the agencies that verify news (not HEPCO or HueWACO)
     "fact-checker": {"anonymous": 401, "citizen": 403, "citizen-other": 403, "agency": 403, "agency-other": 403},
+    # city admins only (epidemic mode on and off)
+    "admin": {"anonymous": 401, "citizen": 403, "citizen-other": 403, "operator": 403, "agency": 403, "agency-other": 403},
+    # health reports' figures: operators and the health agency (not HEPCO or HueWACO)
+    "health-reader": {"anonymous": 401, "citizen": 403, "citizen-other": 403, "agency": 403, "agency-other": 403},
     # staff pages: a login redirect for anyone without a staff session (tokens do not open pages)
     "staff-page": {role: 302 for role in ROLES},
     "admin-site": {role: 302 for role in ROLES},
@@ -92,6 +96,11 @@ ACCESS: dict[str, str] = {
     "api/v1/agency/factchecks/<int:fact_check_id>/sightings/": "fact-checker",
     "api/v1/public/factchecks/": "public",
     "api/v1/public/factchecks/<int:fact_check_id>/": "public",
+    "api/v1/epidemic/": "public",
+    "api/v1/epidemic/mode/": "admin",
+    "api/v1/epidemic/mode/end/": "admin",
+    "api/v1/agency/epidemic/cases/": "health-reader",
+    "api/v1/public/epidemic/": "public",
     # Open311: reading is public; POST proves itself with api_key (tests/open311)
     "open311/v2/^services\\.(?P<response_format>json|xml)$": "public",
     "open311/v2/^services/(?P<service_code>[^/]+)\\.(?P<response_format>json|xml)$": "public",
@@ -109,7 +118,6 @@ ACCESS: dict[str, str] = {
     "app/manifest.webmanifest": "public",
     "app/sw.js": "public",
     "public/": "public",
-    "public/wards.geojson": "public",
     "track/": "public",
     "api/schema/": "public",
     "api/docs/": "public",

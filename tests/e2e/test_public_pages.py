@@ -47,10 +47,12 @@ def test_public_page_shows_warnings_that_leave_live_and_the_citys_record(browser
     assert page.locator("#map-points circle").count() >= 1
     assert page.locator("#ranking tbody tr").count() >= 1
     assert page.locator("#charts svg.chart").count() == 2
-    # when the operator cancels one, then it leaves the page without a reload
+    # when the operator cancels one, then it leaves the page at once, without a reload: the page hears it
+    # on the warning stream (its fallback poll is a minute)
+    page.wait_for_selector("body[data-live='1']", timeout=10_000)
     page.evaluate("window.__same = true")
     e2e_server.request("POST", f"/api/v1/ops/alerts/{cancelled['id']}/cancel/", token=e2e_server.operator_token, body={})
-    page.locator(f"#alert-{cancelled['id']}").wait_for(state="detached", timeout=25_000)
+    page.locator(f"#alert-{cancelled['id']}").wait_for(state="detached", timeout=5_000)
     assert page.locator(f"#alert-{kept['id']}").count() == 1
     assert page.evaluate("window.__same") is True
     # and the assistant answers from the page
@@ -62,6 +64,15 @@ def test_public_page_shows_warnings_that_leave_live_and_the_citys_record(browser
     page.click("#lang")
     assert page.inner_text("#warnings h2") == "Active warnings"
     assert page.locator(f"#alert-{kept['id']} h3").inner_text() == "Cảnh báo lũ sông Hương (en)"
+    assert errors == []
+    context.close()
+
+
+def test_public_page_shows_a_new_warning_as_soon_as_it_is_published(browser, e2e_server):
+    context, page, errors = open_page(browser, e2e_server, "/public/")
+    page.wait_for_selector("body[data-live='1']", timeout=15_000)
+    fresh = warning(e2e_server, "Cảnh báo mới phát")
+    page.locator(f"#alert-{fresh['id']}").wait_for(timeout=5_000)
     assert errors == []
     context.close()
 

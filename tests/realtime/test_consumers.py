@@ -73,8 +73,6 @@ async def test_revoked_token_is_closed_4401(app, people):
     [
         ("citizen", "/ws/ops/"),
         ("agency_a", "/ws/ops/"),
-        ("citizen", "/ws/alerts/"),
-        ("agency_a", "/ws/alerts/"),
         ("operator", "/ws/agency/"),
         ("citizen", "/ws/agency/"),
     ],
@@ -229,17 +227,22 @@ async def test_reassignment_tells_the_old_agency_only_that_the_ticket_left(app, 
         await comm.disconnect()
 
 
-async def test_alerts_stream_gets_only_alerts(app, people):
+async def test_critical_report_alerts_travel_on_the_ops_stream_flagged_and_never_on_the_warning_stream(app, people):
     users, tokens = people
-    comm, _ = await connect(app, "/ws/alerts/", token=tokens["operator"])
-    await receive(comm)
-    await adb(make_report)(users["citizen"], urgency="normal")
+    ops, _ = await connect(app, "/ws/ops/", token=tokens["operator"])
+    warnings, _ = await connect(app, "/ws/alerts/", token=tokens["operator"])
+    await receive(ops)
+    await receive(warnings)
+    normal = await adb(make_report)(users["citizen"], urgency="normal")
     critical = await adb(make_report)(users["citizen"], urgency="critical", alert=True)
-    alert = await receive(comm)
-    assert alert["type"] == "alert" and alert["event"] == "report.created"
-    assert alert["data"]["id"] == critical.pk and alert["data"]["urgency"] == "critical"
-    assert await comm.receive_nothing(timeout=0.2)
-    await comm.disconnect()
+    # then operators get both reports, only the critical one flagged
+    first, second = await events_only(ops, 2)
+    assert (first["data"]["id"], "alert" in first) == (normal.pk, False)
+    assert (second["type"], second["alert"], second["data"]["id"]) == ("report.created", True, critical.pk)
+    # and the citizens' warning stream hears of neither
+    assert await warnings.receive_nothing(timeout=0.3)
+    for comm in (ops, warnings):
+        await comm.disconnect()
 
 
 async def test_ping_pong_and_unknown_messages(app, people):

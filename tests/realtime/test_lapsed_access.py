@@ -70,7 +70,7 @@ async def test_a_deactivated_user_loses_its_open_socket(app, people, fast_heartb
 
 async def test_an_operator_whose_role_changed_loses_the_operators_stream(app, people, fast_heartbeat):
     users, tokens = people
-    comm, _ = await connect(app, "/ws/alerts/", token=tokens["operator"])
+    comm, _ = await connect(app, "/ws/ops/", token=tokens["operator"])
     await receive(comm)
     await adb(_set)(users["operator"], role="citizen")
     await assert_lapses_within_one_heartbeat(comm, CLOSE_FORBIDDEN)

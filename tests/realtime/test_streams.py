@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from realtime import access, log, publish, streams
-from realtime.streams import AGENCY, ALERTS, KINDS, OPS, REPORT, Stream
+from realtime.streams import AGENCY, ALERTS, CITY, KINDS, OPS, REPORT, Stream
 from tests.realtime.conftest import adb, connect, make_report, receive
 
 # The websocket URLs are the contract of DESIGN.md.
@@ -38,7 +38,7 @@ def test_routes_and_groups_are_distinct_per_kind():
 
 def test_group_names():
     assert streams.group_of(Stream(OPS)) == "ops"
-    assert streams.group_of(Stream(ALERTS)) == "alerts"
+    assert streams.group_of(Stream(ALERTS, CITY)) == "alerts.0"
     assert streams.group_of(Stream(AGENCY, 7)) == "agency.7"
     assert streams.group_of(Stream(REPORT, 3)) == "report.3"
     with pytest.raises(ValueError):
@@ -66,23 +66,31 @@ def _record(report_id: int, agency_id: int | None, *, alert: bool = False, citiz
     ).id
 
 
+def _warning(warning_id: int) -> int:
+    """A city warning as backend/alerts/events.py records it: everyone's payload only, under CITY."""
+    return log.record("alert.published", report_id=CITY, change="published", payloads={"citizen": {"id": warning_id}}).id
+
+
 @pytest.mark.django_db
 def test_each_streams_replay_reads_exactly_the_events_it_is_sent_live(monkeypatch, django_capture_on_commit_callbacks):
     from realtime.models import EventLog
 
     sent: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(publish, "_send", lambda items: sent.extend(items))
-    # given a log of reports moving between agencies, alerts, internal events, agency-less reports
+    # given a log of reports moving between agencies, critical alerts, internal events, agency-less
+    # reports, and city warnings
     with django_capture_on_commit_callbacks(execute=True):
         _record(1, 7)
         _record(2, 8, alert=True)
+        _warning(1)
         _record(1, 8)
         _record(3, None, citizen=False)
         _record(2, 7, alert=True)
+        _warning(2)
         _record(4, 7, agency=False)
         _record(1, None)
     assert len(sent) == 22
-    everyone = [Stream(OPS), Stream(ALERTS)] + [Stream(AGENCY, a) for a in (7, 8, 9)]
+    everyone = [Stream(OPS), Stream(ALERTS, CITY)] + [Stream(AGENCY, a) for a in (7, 8, 9)]
     everyone += [Stream(REPORT, r) for r in (1, 2, 3, 4, 5)]
     for stream in everyone:
         # when the stream replays from the start
@@ -93,8 +101,11 @@ def test_each_streams_replay_reads_exactly_the_events_it_is_sent_live(monkeypatc
         rendered = [row.id for row in EventLog.objects.order_by("id") if streams.render(row, stream) is not None]
         assert replayed == rendered, stream
         assert log.last_in(stream) == (live[-1] if live else None)
-    # and the two streams that hear nothing stay empty
+    # and the two streams that hear nothing stay empty; warnings reach the warning stream only
     assert [m["seq"] for g, m in sent if g in {"agency.9", "report.5"}] == []
+    assert [g for g, m in sent if "alert.published" in m["text"]] == ["alerts.0", "alerts.0"]
+    # and the operators' critical alerts stay on their own stream, flagged
+    assert [g for g, m in sent if '"alert":true' in m["text"]] == ["ops", "ops"]
 
 
 # --- authorisation --------------------------------------------------------------------------------
@@ -112,9 +123,6 @@ class Everyone:
     def can_watch_ops(self, user: Any) -> bool:
         return True
 
-    def can_watch_alerts(self, user: Any) -> bool:
-        return True
-
     def agency_of(self, user: Any) -> int | None:
         return 7
 
@@ -127,9 +135,6 @@ class Everyone:
 
 class Nobody(Everyone):
     def can_watch_ops(self, user: Any) -> bool:
-        return False
-
-    def can_watch_alerts(self, user: Any) -> bool:
         return False
 
     def agency_of(self, user: Any) -> int | None:
@@ -146,9 +151,15 @@ ROUTE = {"report_id": "12"}
 def test_every_kind_asks_the_access_policy_and_refuses_when_it_says_no(name):
     kind = KINDS[name]
     assert isinstance(Everyone(), access.SocketAccess) and isinstance(Nobody(), access.SocketAccess)
-    assert kind.authorise(Nobody(), object(), ROUTE) is None
+    # a kind open to everyone (public warnings) admits even whom the policy refuses everything
+    assert (kind.authorise(Nobody(), object(), ROUTE) is None) is (not kind.anonymous)
     granted = kind.authorise(Everyone(), object(), ROUTE)
-    assert granted == {OPS: Stream(OPS), ALERTS: Stream(ALERTS), AGENCY: Stream(AGENCY, 7), REPORT: Stream(REPORT, 12)}[name]
+    assert granted == {OPS: Stream(OPS), ALERTS: Stream(ALERTS, CITY), AGENCY: Stream(AGENCY, 7), REPORT: Stream(REPORT, 12)}[name]
+
+
+def test_only_the_warning_stream_is_open_to_anonymous_listeners_and_narrowed_by_subscriptions():
+    assert {name for name, kind in KINDS.items() if kind.anonymous} == {ALERTS}
+    assert {name for name, kind in KINDS.items() if kind.narrowing is not None} == {ALERTS}
 
 
 def test_the_backends_policy_is_a_socket_access():
@@ -182,7 +193,7 @@ INCOMPLETE = _Incomplete()
 
 # Who each kind admits, and the path they connect to: a kind added to the table without a line here
 # fails the test below.
-ADMITTED = {OPS: "operator", ALERTS: "operator", AGENCY: "agency_a", REPORT: "citizen"}
+ADMITTED = {OPS: "operator", ALERTS: None, AGENCY: "agency_a", REPORT: "citizen"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -192,12 +203,15 @@ async def test_every_kind_serves_its_admitted_user_and_refuses_the_others(app, p
     users, tokens = people
     report = await adb(make_report)(users["citizen"], agency=agencies[0])
     path = "/" + KINDS[name].route.replace("<int:report_id>", str(report.pk))
-    comm, _ = await connect(app, path, token=tokens[ADMITTED[name]])
+    who = ADMITTED[name]
+    comm, _ = await connect(app, path, token=tokens[who] if who else None)
     hello = await receive(comm)
     assert hello["type"] == "hello" and hello["data"]["stream"] == name
-    expected_key = {AGENCY: agencies[0].pk, REPORT: report.pk}.get(name)
+    expected_key = {AGENCY: agencies[0].pk, REPORT: report.pk, ALERTS: CITY}.get(name)
     assert hello["data"]["id"] == expected_key
     await comm.disconnect()
+    if who is None:  # open to everyone: nobody to refuse
+        return
     # and a user it does not admit is closed 4403
     outsider = "other_citizen" if ADMITTED[name] != "other_citizen" else "agency_b"
     refused, _ = await connect(app, path, token=tokens[outsider])

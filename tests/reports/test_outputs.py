@@ -19,11 +19,12 @@ CITIZEN_KEYS = {
 DEADLINE_KEYS = {"open", "overdue", "reopened_count", "resolved_at", "closed_at", "rating_stars", "rating_comment"}
 OPERATOR_ROW_KEYS = CITIZEN_KEYS | DEADLINE_KEYS | {
     "needs_review_reasons", "routing_reason", "routing_rule_id", "reporter", "sensitive", "actions", "urgency_rank",
+    "health",
 }
 OPERATOR_DETAIL_KEYS = OPERATOR_ROW_KEYS | {
     "triage_scores", "routing_rule", "photo_locations", "duplicates", "merged_reports", "timeline",
 }
-AGENCY_ROW_KEYS = (CITIZEN_KEYS - {"anonymous"}) | DEADLINE_KEYS | {"actions"}
+AGENCY_ROW_KEYS = (CITIZEN_KEYS - {"anonymous"}) | DEADLINE_KEYS | {"actions", "health"}
 AGENCY_DETAIL_KEYS = AGENCY_ROW_KEYS | {"timeline"}
 PUBLIC_KEYS = {
     "id", "status", "status_name", "open", "description", "latitude", "longitude", "category",

@@ -81,8 +81,8 @@ def test_every_pass_writes_a_heartbeat(reporter):
     periodic.run_pass()
     beats = list(JobHeartbeat.objects.filter(name="periodic").order_by("id").values_list("detail", flat=True))
     assert beats == [
-        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0},
-        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0},
+        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0},
+        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0},
     ]
 
 
@@ -90,7 +90,7 @@ def test_command_once_prints_the_counts(reporter):
     make_report(reporter, status=Status.IN_PROGRESS, due_in=-timedelta(minutes=1))
     out = StringIO()
     call_command("run_periodic_jobs", "--once", stdout=out)
-    assert out.getvalue().strip() == "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0"
+    assert out.getvalue().strip() == "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0 alerts_announced=0"
     assert JobHeartbeat.objects.count() == 1
 
 
@@ -103,7 +103,7 @@ def test_the_loop_stops_when_asked_and_survives_a_failing_pass(reporter, monkeyp
         if len(calls) == 1:
             raise RuntimeError("database restarting")
         stop.set()
-        return periodic.PassCounts(0, 0, 0, 0)
+        return periodic.PassCounts(0, 0, 0, 0, 0)
 
     monkeypatch.setattr(periodic, "run_pass", flaky_pass)
     monkeypatch.setattr(periodic, "close_old_connections", lambda: None)

@@ -59,7 +59,7 @@ def public_answers(published, restricted) -> list[tuple[str, str]]:
     get("/open311/discovery.json")
     get("/public/")
     get("/track/")
-    get("/public/wards.geojson")
+    get("/dashboard/wards.geojson")
     for name, report in restricted.items():
         get(f"/api/v1/public/reports/{report.pk}/")
         get(f"/open311/v2/requests/{report.pk}.json")

@@ -16,11 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.errors import ApiError
+from backend.epidemic.intake import HealthFields, health_answers
+from backend.epidemic.kinds import HEALTH_CATEGORY
 from backend.reports.outputs import CitizenReportDetailOutput, CitizenReportOutput
 from backend.reports.selectors import reports as selectors
 from backend.reports.services import intake as services
 from backend.reports.submission_limits import citizen_submission_limits
-from routing.selectors import categories_active
+from routing.selectors import categories_active, category_get
 
 
 def _finite(value: float) -> None:
@@ -60,7 +62,7 @@ class ReportCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema_serializer(component_name="ReportCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(HealthFields):
         description = serializers.CharField(max_length=5000, trim_whitespace=True)
         latitude = serializers.FloatField(min_value=-90, max_value=90, validators=[_finite])
         longitude = serializers.FloatField(min_value=-180, max_value=180, validators=[_finite])
@@ -70,6 +72,11 @@ class ReportCreateApi(APIView):
         photos = serializers.ListField(
             child=serializers.FileField(allow_empty_file=True), required=False, default=list
         )
+        # and, for a health report (category health_epidemic), HealthFields: its kind and answers.
+
+        def validate(self, attrs):  # type: ignore[no-untyped-def]
+            attrs["health"] = health_answers(attrs)
+            return attrs
 
         def validate_client_created_at(self, value):  # type: ignore[no-untyped-def]
             # A phone's clock may drift, but a report cannot have been queued in the future.
@@ -102,9 +109,10 @@ class ReportCreateApi(APIView):
                 description=values["description"],
                 latitude=values["latitude"],
                 longitude=values["longitude"],
-                category_hint=values.get("category"),
+                category_hint=category_get(HEALTH_CATEGORY) if values["health"] else values.get("category"),
                 anonymous=values["anonymous"],
                 client_created_at=values.get("client_created_at"),
+                health=values["health"],
             ),
             photos=values["photos"],
             idempotency_key=key,

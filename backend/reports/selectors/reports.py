@@ -11,7 +11,7 @@ from backend.reports.models import Photo, Report, ReportEvent
 
 def with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
     """What every report view shows: reference rows joined, report and after-photos prefetched apart."""
-    return qs.select_related("category", "area", "agency", "merged_into").prefetch_related(
+    return qs.select_related("category", "area", "agency", "merged_into", "health__epidemic").prefetch_related(
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.RESOLUTION), to_attr="resolution_photos"),
     )

@@ -18,6 +18,7 @@ from backend.core.decode_slots import photo_decode_slot
 from backend.core.exceptions import InvalidInput, Unprocessable
 from backend.core.limits import Limit, limit_hit
 from backend.core.messages import Message
+from backend.epidemic.intake import HealthAnswers, health_details_record, health_intake
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
 from backend.reports.services import events
@@ -35,6 +36,8 @@ class ReportInput:
     category_hint: Category | None = None
     anonymous: bool = False
     client_created_at: datetime | None = None
+    # A health report's kind and answers (backend/epidemic/), if the citizen gave them.
+    health: HealthAnswers | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ def _request_hash(data: ReportInput, photo_bytes: Sequence[bytes]) -> str:
         "client_created_at": data.client_created_at.isoformat() if data.client_created_at else None,
         "photos": [hashlib.sha256(raw).hexdigest() for raw in photo_bytes],
     }
+    if data.health is not None:  # only then, so the keys stored before health answers existed still match
+        body["health"] = data.health.as_json()
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -186,6 +191,9 @@ def report_submit(
         existing = _replay(user, idempotency_key, request_hash)
         if existing is not None:
             return SubmitOutcome(existing, created=False)
+    now = timezone.now()
+    # Health answers are checked before the limits count and the photo work: a refusal costs nothing.
+    health = health_intake(answers=data.health, description=data.description, today=timezone.localdate(now))
     for limit in limits:  # after the replay: a retry answered from storage costs nothing
         limit_hit(limit, str(user.pk))
 
@@ -196,7 +204,8 @@ def report_submit(
         latitude=data.latitude,
         longitude=data.longitude,
         category_hint=data.category_hint,
-        now=timezone.now(),
+        now=now,
+        minimum_urgency=health.minimum_urgency,
     )
     stored: list[StoredPhoto] = []
     try:
@@ -204,6 +213,7 @@ def report_submit(
             stored.append(store_photo(photo))
         with transaction.atomic():
             report = _insert_report(user, data, stored, decision)
+            health_details_record(report, health)
             if idempotency_key:
                 IdempotencyKey.objects.filter(
                     user=user,

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from backend.epidemic.holders import require_may_hold, require_urgency_for_kind
 from backend.reports.models import Photo, Report, ReportEvent, Status, overdue_q
 from backend.reports.services import events
 from backend.reports.services.routing_apply import apply_route, route_existing, route_report, set_deadline
@@ -147,6 +148,7 @@ def report_triage_confirm(
         raise InvalidInput("invalid", fields={"urgency": [f"unknown urgency: {urgency}"]})
     now = now or timezone.now()
     report = _lock_for_operator(actor, "triage", report_id)
+    require_urgency_for_kind(report, category, urgency)  # a request for medical help is at least high
     old_status = report.status
     old = _routing_values(report)
     routed = route_report(
@@ -157,7 +159,7 @@ def report_triage_confirm(
     report.urgency = urgency
     apply_route(report, routed, now=now)
     # The operator has looked: only a missing agency keeps the report in review (they assign by hand).
-    report.needs_review_reasons = [r for r in routed.review_reasons if r == "no_agency"]
+    report.needs_review_reasons = [r for r in routed.review_reasons if r in {"no_agency", "agency_not_allowed"}]
     report.status = S.ASSIGNED if routed.agency is not None else S.NEEDS_REVIEW
     report.save()
     confirmed = old["category"] == category.code and old["urgency"] == urgency
@@ -179,6 +181,7 @@ def report_assign(*, actor: User, report_id: int, agency: Agency, now: datetime 
     """Forward a report to an agency chosen by the operator (over routing's choice)."""
     now = now or timezone.now()
     report = _lock_for_operator(actor, "assign", report_id)
+    require_may_hold(report.category, agency)  # health reports: the health agency or the IOC only
     old_status, old = report.status, _routing_values(report)
     report.agency = agency
     report.status = S.ASSIGNED

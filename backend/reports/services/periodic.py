@@ -1,4 +1,5 @@
-"""Periodic work over database rows: deadlines passing, resolved reports nobody rated, old keys.
+"""Periodic work over database rows: deadlines passing, resolved reports nobody rated, old keys,
+warnings coming into force or expiring (told to the live warning stream).
 
 One pass is a handful of short transactions; several processes may run passes at the same time
 (several workers in production, or `serve` plus a stray `run_periodic_jobs`): each report is claimed
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from backend.alerts.services import alerts_announce_due
 from backend.core.models import JobHeartbeat
 from backend.reports.models import Report, Status
 from backend.reports.services import lifecycle
@@ -38,6 +40,7 @@ class PassCounts:
     auto_closed: int
     idempotency_keys_purged: int
     events_purged: int
+    alerts_announced: int
 
 
 def overdue_mark_all(*, now: datetime) -> int:
@@ -68,6 +71,7 @@ def run_pass(*, now: datetime | None = None) -> PassCounts:
         idempotency_keys_purged=idempotency_keys_purge(now=now),
         # Events past the retention window; a client resuming from before them is told to reload.
         events_purged=event_log.purge_expired(now=now),
+        alerts_announced=alerts_announce_due(now=now),
     )
     JobHeartbeat.objects.create(name=JOB_NAME, host=socket.gethostname()[:120], detail=asdict(counts))
     JobHeartbeat.objects.filter(name=JOB_NAME, beat_at__lt=now - timedelta(days=HEARTBEAT_KEEP_DAYS)).delete()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from backend.epidemic.holders import may_hold
 from backend.reports.models import Report
 from routing import runtime
 from routing.models import Agency, Area, Category
@@ -20,6 +21,8 @@ OUTSIDE_WARDS = "outside_wards"
 NO_ROUTING_RULE = "no_routing_rule"
 NO_AGENCY = "no_agency"
 NO_CATEGORY = "no_category"
+# A rule names an agency that may not hold this category's reports (a health report outside health).
+AGENCY_NOT_ALLOWED = "agency_not_allowed"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ def route_report(
         reasons.append(NO_ROUTING_RULE)
     if agency is None:  # the tables name an agency that was deactivated meanwhile
         reasons.append(NO_AGENCY)
+    elif not may_hold(category, agency):  # a misconfigured rule must not show it to the wrong agency
+        agency = None
+        reasons.append(AGENCY_NOT_ALLOWED)
     return Routed(
         area=area_get(decision.area_code), agency=agency, due_at=decision.due_at, rule_id=decision.rule_id,
         reason=decision.reason[:300], review_reasons=tuple(reasons),

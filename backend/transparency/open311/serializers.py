@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from backend.core.instants import parse_instant
 from backend.core.messages import message
+from backend.epidemic.open311 import has_attributes, service_attributes
 from backend.reports.models import Report, Status
 from backend.reports.outputs import PhotoOutput
 from backend.reports.redaction import redact_contacts
@@ -58,7 +59,7 @@ class Open311ServiceOutput(serializers.Serializer):  # type: ignore[type-arg]
     service_code = serializers.CharField(source="code")
     service_name = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
-    metadata = serializers.SerializerMethodField(help_text="always false: no service needs extra attributes")
+    metadata = serializers.SerializerMethodField(help_text="true for health_epidemic (its kind and, in epidemic mode, its questions)")
     type = serializers.SerializerMethodField(help_text="always realtime: the id is returned at once")
     keywords = serializers.SerializerMethodField(help_text="comma separated")
     group = serializers.SerializerMethodField(help_text="the agency the category goes to by default")
@@ -70,7 +71,7 @@ class Open311ServiceOutput(serializers.Serializer):  # type: ignore[type-arg]
         return (category.description_en if english() else category.description_vi) or self.get_service_name(category)
 
     def get_metadata(self, category: Category) -> bool:
-        return False
+        return has_attributes(category.code)
 
     @extend_schema_field(serializers.ChoiceField(choices=["realtime"]))
     def get_type(self, category: Category) -> str:
@@ -89,8 +90,8 @@ class Open311ServiceOutput(serializers.Serializer):  # type: ignore[type-arg]
         return default.agency.name_en if english() else default.agency.name_vi
 
 
-# The spec's attribute shape, for the schema only: no service of ours has attributes. Written inline
-# because a serializer cannot declare a field named `required` (it is an attribute of every field).
+# The spec's attribute shape, for the schema. Written inline because a serializer cannot declare a field
+# named `required` (it is an attribute of every field).
 ATTRIBUTE_SCHEMA = inline_serializer(
     name="Open311AttributeOutput",
     fields={
@@ -115,11 +116,11 @@ ATTRIBUTE_SCHEMA = inline_serializer(
 
 class Open311ServiceDefinitionOutput(serializers.Serializer):  # type: ignore[type-arg]
     service_code = serializers.CharField(source="code")
-    attributes = serializers.SerializerMethodField(help_text="empty: our services have no extra attributes")
+    attributes = serializers.SerializerMethodField(help_text="health_epidemic's kind and questions; empty for the others")
 
     @extend_schema_field(ATTRIBUTE_SCHEMA)
     def get_attributes(self, category: Category) -> list[dict[str, Any]]:
-        return []
+        return service_attributes(category.code)
 
 
 # --- requests -----------------------------------------------------------------------------------

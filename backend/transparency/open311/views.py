@@ -27,6 +27,8 @@ from rest_framework.views import APIView
 
 from backend.accounts.tokens import token_user
 from backend.core.errors import ApiError
+from backend.epidemic.intake import HealthFields, health_answers
+from backend.epidemic.open311 import answers_from_form, has_attributes
 from backend.reports.apis.citizen import idempotency_key, refuse_oversized
 from backend.reports.services import intake as services
 from backend.reports.submission_limits import open311_submission_limits
@@ -133,7 +135,9 @@ class ServiceDefinitionApi(Open311View):
         parameters=[NO_FORMAT_QUERY, FORMAT, JURISDICTION, LOCALE],
         responses={200: Open311ServiceDefinitionOutput, 404: ERRORS},
         tags=["open311"],
-        description="A service's extra attributes: none (`metadata` is false for every service).",
+        description="A service's extra attributes: `health_epidemic` asks the report's kind (`health_kind`) and, "
+        "while epidemic mode is on, the kind's questions (`symptoms`, `onset_date`, `people_count`); send them "
+        "as `attribute[code]=value` (`attribute[symptoms][]` for each symptom). Other services have none.",
     )
     def get(self, request: Request, service_code: str, response_format: str) -> Response:
         return Response(Open311ServiceDefinitionOutput(selectors.service_get(code=service_code)).data)
@@ -196,6 +200,11 @@ class RequestListCreateApi(Open311View):
         category = category_get(values["service_code"])
         if category is None:
             raise ApiError("open311_service_not_found", status.HTTP_404_NOT_FOUND, value=values["service_code"])
+        health = None
+        if has_attributes(category.code):  # health_epidemic: its attribute[...] answers, as the app sends them
+            fields = HealthFields(data=answers_from_form(form))
+            fields.is_valid(raise_exception=True)
+            health = health_answers({**fields.validated_data, "category": category})
         outcome = services.report_submit(
             user=user,
             data=services.ReportInput(
@@ -203,6 +212,7 @@ class RequestListCreateApi(Open311View):
                 latitude=values["lat"],
                 longitude=values["long"],
                 category_hint=category,
+                health=health,
             ),
             photos=values["media"],
             idempotency_key=idempotency_key(request),

@@ -31,7 +31,7 @@
     rr_no_model: ["chưa có mô hình", "no model"], rr_empty_text: ["không có nội dung", "no text"], rr_low_confidence: ["mô hình chưa chắc chắn", "model unsure"],
     rr_critical: ["khẩn cấp: cần người xác nhận", "critical: a person confirms"], rr_hint_disagrees: ["khác lĩnh vực người dân chọn", "differs from the citizen's hint"],
     rr_outside_wards: ["ngoài các phường, xã", "outside the wards"], rr_no_routing_rule: ["không có quy tắc điều phối", "no routing rule"],
-    rr_no_category: ["chưa có lĩnh vực", "no category"], photo_gps: ["ảnh", "photo"], close_detail: ["Đóng chi tiết", "Close the detail"],
+    rr_no_category: ["chưa có lĩnh vực", "no category"], rr_agency_not_allowed: ["đơn vị theo quy tắc không được nhận loại này", "the rule's agency may not hold this category"], photo_gps: ["ảnh", "photo"], close_detail: ["Đóng chi tiết", "Close the detail"],
     merged_into_h: ["Đã gộp vào", "Merged into"], merged_here: ["Đã gộp vào đây", "Merged here"], reopened_n: ["lần mở lại", "reopened"],
     rating_h: ["Đánh giá", "Rating"], reject_reason: ["Lý do từ chối (người dân sẽ thấy)", "Reason for rejecting (the citizen sees it)"],
   });

@@ -1,4 +1,4 @@
-/* /public/: active warnings (refreshed, and dropped by the clock the moment they expire), the ward map
+/* /public/: active warnings (live over /ws/alerts/, and dropped by the clock the moment they expire), the ward map
    with recent published reports, each agency's record as charts and a ranked table, rumour checks,
    and the assistant. Everything comes from the public API. */
 (function () {
@@ -11,6 +11,30 @@
   async function loadWarnings() {
     try { warnings = await H.json("/api/v1/alerts/"); } catch (e) { /* keep what we have; next refresh retries */ }
     renderWarnings();
+  }
+  // Live: the warning stream (/ws/alerts/, open to anyone) says when a warning is published, changed,
+  // cancelled, starts or expires, and the list is fetched again. A socket that drops reconnects with a
+  // growing pause and refetches (it may have missed something); a slow poll covers networks that block it.
+  function listenForWarnings(pause, reconnecting) {
+    let socket;
+    try {
+      socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/alerts/");
+    } catch (e) { return; }
+    socket.onmessage = (event) => {
+      let message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "hello") {
+        pause = 1000;
+        document.body.dataset.live = "1";
+        if (reconnecting) loadWarnings();
+      } else if (String(message.type).startsWith("alert.")) {
+        loadWarnings();
+      }
+    };
+    socket.onclose = () => {
+      delete document.body.dataset.live;
+      setTimeout(() => listenForWarnings(Math.min(pause * 2, 30000), true), pause);
+    };
   }
   function renderWarnings() {
     const now = Date.now();
@@ -60,9 +84,11 @@
   }
 
   /* ---------- agency record ---------- */
+  // Health figures come as null under 5 (only aggregates are public): shown as "<5", never as a number.
+  const few = (n) => (n == null ? "<5" : n);
   function ranked() {
-    return stats.agencies.filter((a) => a.total > 0).sort((a, b) =>
-      (b.on_time_share ?? -1) - (a.on_time_share ?? -1) || (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || b.resolved - a.resolved);
+    return stats.agencies.filter((a) => a.total == null || a.total > 0).sort((a, b) =>
+      (b.on_time_share ?? -1) - (a.on_time_share ?? -1) || (b.satisfaction ?? -1) - (a.satisfaction ?? -1) || (b.resolved ?? 0) - (a.resolved ?? 0));
   }
   function bars(title, rows, value, max, fmt) {
     const h = 22, width = 520, label = 170;
@@ -82,10 +108,10 @@
       bars(H.t("chart_on_time"), rows, (a) => a.on_time_share, 1, (v) => Math.round(v * 100) + "%") +
       bars(H.t("chart_satisfaction"), rows, (a) => a.satisfaction, 5, (v) => v.toFixed(1) + "★");
     document.querySelector("#ranking tbody").innerHTML = rows.map((a, i) => `<tr>
-      <td>${i + 1}</td><td>${H.esc(a.name[H.lang] || a.name.vi)}</td><td>${a.total}</td><td>${a.resolved}</td>
+      <td>${i + 1}</td><td>${H.esc(a.name[H.lang] || a.name.vi)}</td><td>${few(a.total)}</td><td>${few(a.resolved)}</td>
       <td>${a.on_time_share == null ? "–" : Math.round(a.on_time_share * 100) + "%"}</td>
       <td>${a.median_hours_to_resolve == null ? "–" : a.median_hours_to_resolve}</td>
-      <td>${a.satisfaction == null ? "–" : a.satisfaction + "★ (" + a.rated + ")"}</td></tr>`).join("");
+      <td>${a.satisfaction == null ? "–" : a.satisfaction + "★ (" + few(a.rated) + ")"}</td></tr>`).join("");
   }
 
   /* ---------- fact checks ---------- */
@@ -119,7 +145,7 @@
   async function loadAll() {
     const since = new Date(Date.now() - 30 * 86400e3).toISOString();
     const results = await Promise.allSettled([
-      H.json("/public/wards.geojson").then((g) => { wards = g; renderMap(); }),
+      H.json("/dashboard/wards.geojson").then((g) => { wards = g; renderMap(); }),
       H.json("/api/v1/public/reports/?page_size=200&since=" + encodeURIComponent(since)).then((b) => { reports = b.results; renderPoints(); }),
       H.json("/api/v1/public/stats/").then((s) => { stats = s; renderStats(); }),
       loadFacts(""),
@@ -133,8 +159,9 @@
     document.getElementById("fc-search").addEventListener("submit", (e) => { e.preventDefault(); loadFacts(document.getElementById("fc-q").value.trim()); });
     H.onLang(() => { renderWarnings(); renderPoints(); renderStats(); renderFacts(); });
     loadAll();
-    // Warnings: refetched every 15 s (a cancellation reaches the page), and dropped the second they expire.
-    setInterval(loadWarnings, 15000);
+    // Warnings: live over the socket, refetched every minute anyway, dropped the second they expire.
+    listenForWarnings(1000, false);
+    setInterval(loadWarnings, 60000);
     setInterval(renderWarnings, 1000);
   });
 })();
