@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
@@ -29,7 +29,16 @@ from backend.epidemic.kinds import MINIMUM_URGENCY, QUESTION_TEXT, QUESTIONS, He
 from backend.epidemic.models import EpidemicMode
 from routing.selectors import category_get
 
-NAME = inline_serializer("EpidemicName", fields={"vi": serializers.CharField(), "en": serializers.CharField()})
+
+@extend_schema_serializer(component_name="EpidemicName")
+class EpidemicNameOutput(serializers.Serializer):  # type: ignore[type-arg]
+    vi = serializers.CharField()
+    en = serializers.CharField()
+
+
+def _name() -> EpidemicNameOutput:
+    """The disease's names; null while epidemic mode is off (a fresh field for each place it is used)."""
+    return EpidemicNameOutput(allow_null=True)
 
 
 def _disease(mode: EpidemicMode | None) -> dict[str, str] | None:
@@ -49,7 +58,7 @@ def _mode_body(mode: EpidemicMode | None) -> dict[str, Any]:
 
 class ModeOutput(serializers.Serializer):  # type: ignore[type-arg]
     active = serializers.BooleanField()
-    disease = NAME
+    disease = _name()
     started_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
 
@@ -81,7 +90,7 @@ class EpidemicInfoApi(APIView):
     @extend_schema(
         operation_id="epidemic_retrieve", tags=["epidemic"],
         responses={200: inline_serializer("EpidemicInfo", fields={
-            "active": serializers.BooleanField(), "disease": NAME, "started_at": serializers.DateTimeField(allow_null=True),
+            "active": serializers.BooleanField(), "disease": _name(), "started_at": serializers.DateTimeField(allow_null=True),
             "ended_at": serializers.DateTimeField(allow_null=True), "kinds": serializers.ListField(child=serializers.DictField()),
         })},
         description="Whether epidemic mode is on and for which disease; the kinds of health report (send "
@@ -160,7 +169,7 @@ class SuspectedCasesApi(APIView):
         operation_id="epidemic_cases", tags=["epidemic"], parameters=[DAYS],
         responses={200: inline_serializer("SuspectedCases", fields={
             "days": serializers.IntegerField(), "dates": serializers.ListField(child=serializers.DateField()),
-            "disease": NAME, "reports": serializers.IntegerField(), "total": serializers.IntegerField(),
+            "disease": _name(), "reports": serializers.IntegerField(), "total": serializers.IntegerField(),
             "per_day": serializers.ListField(child=serializers.IntegerField()),
             "wards": serializers.ListField(child=serializers.DictField()),
             "outside_wards": serializers.ListField(child=serializers.IntegerField()),
@@ -194,7 +203,7 @@ class PublicEpidemicApi(APIView):
     @extend_schema(
         operation_id="public_epidemic", tags=["public"], parameters=[DAYS],
         responses={200: inline_serializer("PublicEpidemic", fields={
-            "active": serializers.BooleanField(), "disease": NAME, "days": serializers.IntegerField(),
+            "active": serializers.BooleanField(), "disease": _name(), "days": serializers.IntegerField(),
             "from": serializers.DateField(), "to": serializers.DateField(),
             "suppressed_below": serializers.IntegerField(),
             "suspected_cases": serializers.DictField(),

@@ -199,7 +199,7 @@ def test_settings_start_in_production_with_each_service_environment(name):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "production": True, "db": "django.db.backends.postgresql", "pool": True,
-        "layer": "channels_redis.core.RedisChannelLayer", "cache": "django.core.cache.backends.redis.RedisCache",
+        "layer": "realtime.layers.FanoutRedisChannelLayer", "cache": "django.core.cache.backends.redis.RedisCache",
         "storage": "storages.backends.s3.S3Storage", "media": DOTENV["PUBLIC_URL"] + "/media/",
         "sms": "backend.accounts.sms.HttpSmsSender", "proxy_ssl": ["HTTP_X_FORWARDED_PROTO", "https"],
     }

@@ -41,8 +41,12 @@ def ids(body: dict) -> list[int]:
 # --- anonymisation ------------------------------------------------------------------------------
 
 
-def test_a_submitted_report_is_published_without_anything_that_names_its_reporter(reporter, client_for, public):
-    # given a citizen who typed their phone number and e-mail into a report sent from the app
+def test_a_submitted_report_is_published_without_anything_that_names_its_reporter(
+    reporter, client_for, public, fake_triage
+):
+    # given a citizen who typed their phone number and e-mail into a report sent from the app, triaged
+    # with confidence and routed (so the publication rule lets it out)
+    fake_triage("trees_parks", "high", 0.95)
     text = "Cây đổ chắn đường Lê Lợi, gọi 0905 777 888 hoặc lan.nguyen@gmail.com để chỉ chỗ"
     mine = client_for(reporter).post(
         "/api/v1/reports/",
