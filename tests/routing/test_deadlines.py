@@ -273,3 +273,15 @@ def test_a_saturday_worked_for_the_next_years_bridge_is_read_from_that_entry() -
 def test_a_wrong_calendar_is_refused_by_name(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         WorkingCalendar(**kwargs)
+
+
+def test_a_seven_day_week_is_a_valid_calendar() -> None:
+    every_day = WorkingCalendar(weekdays=range(7))
+    assert every_day.is_working_day(date(2026, 3, 8)) is True  # a Sunday
+
+
+def test_holidays_are_named_in_english_for_the_english_screens() -> None:
+    fresh = WorkingCalendar()
+    assert (fresh.holiday_name(date(2026, 9, 2)), fresh.holiday_name(date(2026, 1, 1))) == (
+        "National Day", "New Year's Day"
+    )
