@@ -7,7 +7,7 @@ PORT ?= 8000
 WARDS_GEOJSON ?= ../shared/data/geo/hue_wards_communes_2025.geojson
 export EMBEDDED_DEFAULT ?= true
 
-.PHONY: run test install lock check lint typecheck imports bench clean
+.PHONY: run test install lock check lint typecheck imports bench clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ typecheck: $(STAMP)
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
+
+# Mutation testing of the privacy/permission/deadline modules ([tool.mutmut] in pyproject.toml; ~5 min).
+mutation: $(STAMP)
+	$(BIN)/mutmut run; $(BIN)/mutmut results
 
 # The benchmarks that run on the embedded default, each with its defaults (minutes in all; figures beside
 # a same-run baseline). The load and scale ones need PostgreSQL + Redis or an hour: run them by name.

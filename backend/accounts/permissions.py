@@ -8,11 +8,6 @@ from rest_framework.request import Request
 from backend.accounts.models import Role
 
 
-class IsCitizen(BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated)
-
-
 class IsOperator(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

@@ -189,3 +189,19 @@ def test_a_citizen_merged_into_another_citizens_report_does_not_learn_its_tracki
     assert (seen.json()["status"], seen.json()["merged_into"]) == ("merged", None)
     for text in (seen.content.decode(), mine.content.decode(), str(stream)):
         assert kept.tracking_code not in text
+
+
+def test_whether_one_report_is_published_does_not_depend_on_the_others(reference_data, make_citizen):
+    from backend.reports.publication import is_published
+
+    shown = make_report(make_citizen(), category="environment")
+    hidden = make_report(make_citizen(), category="health_epidemic")
+    assert (is_published(shown.pk), is_published(hidden.pk)) == (True, False)
+
+
+def test_a_duplicate_merged_after_it_was_routed_stays_published_by_id(reference_data, make_citizen, operator_user):
+    kept = make_report(make_citizen())
+    routed = make_report(make_citizen(), status=Status.ASSIGNED)
+    lifecycle.report_merge(actor=operator_user, report_id=routed.pk, into_id=kept.pk)
+    answer = APIClient().get(f"/api/v1/public/reports/{routed.pk}/")
+    assert (answer.status_code, answer.json()["merged_into"]) == (200, kept.pk)

@@ -234,3 +234,54 @@ def test_policy_describes_itself_for_operators() -> None:
     assert DeadlinePolicy(None, "high", 1, "working_days").describe() == "1 working day"
     assert DeadlinePolicy(None, "critical", 4, "hours").describe() == "4 hours"
     assert DeadlinePolicy(None, "normal", 1.5, "working_hours").describe() == "1.5 working hours"
+
+
+# -- cases a mutation run showed untested (docs/security.md, "Proof") -------------------------------
+
+
+def test_a_new_calendar_reads_the_swapped_days_of_the_year_asked_for() -> None:
+    fresh = WorkingCalendar()  # not the shared one: its per-year lists are computed here
+    assert fresh.is_working_day(date(2026, 8, 22)) is True
+    assert fresh.is_working_day(date(2026, 8, 29)) is False  # an ordinary Saturday of the same year
+
+
+def test_zero_working_time_is_the_next_working_moment() -> None:
+    # Saturday evening + nothing = Monday's start; during work + nothing = now
+    assert DEFAULT_CALENDAR.add_working_time(hue(2026, 3, 7, 20, 0), timedelta()) == hue(2026, 3, 9, 7, 30)
+    assert DEFAULT_CALENDAR.add_working_time(hue(2026, 3, 9, 9, 0), timedelta()) == hue(2026, 3, 9, 9, 0)
+
+
+def test_a_calendar_without_working_periods_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="^at least one working period is needed$"):
+        WorkingCalendar(periods=())
+
+
+def test_a_saturday_worked_for_the_next_years_bridge_is_read_from_that_entry() -> None:
+    # `holidays` files the Saturday 27 Dec 2014, worked for the 2015 New Year bridge, under 2015.
+    fresh = WorkingCalendar()
+    assert fresh.is_working_day(date(2014, 12, 27)) is True
+    assert fresh.is_working_day(date(2019, 1, 5)) is True  # filed under 2018
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"periods": ((time(8), time(12)), (time(11), time(17)))}, "^working periods must not overlap$"),
+        ({"weekdays": (0, 7)}, r"^weekdays are 0 \(Monday\) \.\. 6 \(Sunday\)$"),
+    ],
+)
+def test_a_wrong_calendar_is_refused_by_name(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        WorkingCalendar(**kwargs)
+
+
+def test_a_seven_day_week_is_a_valid_calendar() -> None:
+    every_day = WorkingCalendar(weekdays=range(7))
+    assert every_day.is_working_day(date(2026, 3, 8)) is True  # a Sunday
+
+
+def test_holidays_are_named_in_english_for_the_english_screens() -> None:
+    fresh = WorkingCalendar()
+    assert (fresh.holiday_name(date(2026, 9, 2)), fresh.holiday_name(date(2026, 1, 1))) == (
+        "National Day", "New Year's Day"
+    )
