@@ -29,6 +29,7 @@ ENV PATH=/venv/bin:$PATH \
 WORKDIR /app
 COPY manage.py pyproject.toml ./
 COPY deploy/entrypoint.sh /usr/local/bin/hue-entrypoint
+COPY deploy/healthcheck.py /usr/local/bin/hue-healthcheck
 COPY ml_models ./ml_models
 COPY triage ./triage
 COPY routing ./routing
@@ -39,7 +40,7 @@ RUN EMBEDDED_DEFAULT=true python manage.py collectstatic --noinput -v0 && python
 USER hue
 EXPOSE 8000
 # Liveness only (the process answers); readiness is /api/v1/health/ready/. HEALTH_PORT: 8001 for wsgi.
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"HEALTH_PORT\"]}/api/v1/health/live/', timeout=4)"
+# (with a Host the app accepts: deploy/healthcheck.py)
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["python", "/usr/local/bin/hue-healthcheck"]
 ENTRYPOINT ["hue-entrypoint"]
 CMD ["uvicorn", "backend.asgi:application", "--host", "0.0.0.0", "--port", "8000"]

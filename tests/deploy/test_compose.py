@@ -197,9 +197,11 @@ def test_settings_start_in_production_with_each_service_environment(name):
                          "'storage': s.STORAGES['default']['BACKEND'], 'media': s.MEDIA_URL, 'sms': s.SMS_SENDER,"
                          "'proxy_ssl': s.SECURE_PROXY_SSL_HEADER}))")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "Redis" in found.pop("layer")  # channels-redis' layer or realtime's subclass of it
+    assert found == {
         "production": True, "db": "django.db.backends.postgresql", "pool": True,
-        "layer": "realtime.layers.FanoutRedisChannelLayer", "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "django.core.cache.backends.redis.RedisCache",
         "storage": "storages.backends.s3.S3Storage", "media": DOTENV["PUBLIC_URL"] + "/media/",
         "sms": "backend.accounts.sms.HttpSmsSender", "proxy_ssl": ["HTTP_X_FORWARDED_PROTO", "https"],
     }
@@ -320,3 +322,54 @@ def test_locks_agree_with_pyproject_and_training_packages_stay_out_of_the_runtim
         assert name not in runtime, name
         assert name in dev, name
     assert "matplotlib==3.11.2" in project["optional-dependencies"]["train"]
+
+
+# --- health checks speak with a Host the app accepts -------------------------------------------------
+
+def test_health_checks_use_a_host_the_app_allows():
+    import importlib.util
+
+    allowed = [h.strip() for h in DOTENV["DJANGO_ALLOWED_HOSTS"].split(",")]
+    # the proxy's check goes through nginx to the app with the site's name
+    test = [interpolate(str(part), DOTENV) for part in SERVICES["proxy"]["healthcheck"]["test"]]
+    assert test[test.index("--header") + 1] == f"Host: {DOTENV['SERVER_NAME']}"
+    assert DOTENV["SERVER_NAME"] in allowed
+    # the app containers' check (deploy/healthcheck.py) picks the first allowed name
+    spec = importlib.util.spec_from_file_location("hue_healthcheck", ROOT / "deploy" / "healthcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.allowed_host(DOTENV["DJANGO_ALLOWED_HOSTS"]) == allowed[0]
+    assert [module.allowed_host(raw) for raw in ("*", ".hue.gov.vn,x", "", " a.vn , b.vn")] == [
+        "localhost", "hue.gov.vn", "localhost", "a.vn"]
+    assert 'CMD ["python", "/usr/local/bin/hue-healthcheck"]' in (ROOT / "Dockerfile").read_text()
+    # and Prometheus scrapes the app by its service name, which must be allowed too
+    assert "asgi" in allowed
+
+
+def test_healthcheck_script_against_a_server_that_checks_the_host(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Django(BaseHTTPRequestHandler):  # answers like Django: 400 for a Host it does not allow
+        def do_GET(self) -> None:  # noqa: N802
+            ok = self.path == "/api/v1/health/live/" and self.headers["Host"] == "phananh.example.vn"
+            self.send_response(200 if ok else 400)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Django)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = str(server.server_address[1])
+    try:
+        def check(hosts: str) -> int:
+            env = {"PATH": os.environ["PATH"], "HEALTH_PORT": port, "DJANGO_ALLOWED_HOSTS": hosts}
+            return subprocess.run([sys.executable, str(ROOT / "deploy" / "healthcheck.py")], env=env,
+                                  capture_output=True).returncode
+
+        assert check("phananh.example.vn,asgi") == 0
+        assert check("other.example.vn") == 1
+    finally:
+        server.shutdown()
+        server.server_close()
