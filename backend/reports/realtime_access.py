@@ -11,8 +11,11 @@ from typing import Any
 
 from backend.accounts.models import Role
 from backend.accounts.tokens import token_user as _token_user
+from backend.epidemic.holders import may_hold
+from backend.epidemic.kinds import HEALTH_CATEGORY
 from backend.reports.models import Report
 from realtime.access import SocketAccess
+from routing.selectors import category_get
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.AGENCY, Role.ADMIN})
 
@@ -46,7 +49,11 @@ class ReportSocketAccess:
             "username": user.get_username(),
             "name": user.get_full_name() or user.get_username(),
             "role": getattr(user, "role", ""),
-            "agency": {"id": agency.pk, "code": agency.code, "name_vi": agency.name_vi, "name_en": agency.name_en}
+            "agency": {
+                "id": agency.pk, "code": agency.code, "name_vi": agency.name_vi, "name_en": agency.name_en,
+                # the board shows the health agency its suspected cases by ward (backend/epidemic)
+                "reads_health_figures": may_hold(category_get(HEALTH_CATEGORY), agency),
+            }
             if agency is not None
             else None,
         }

@@ -120,7 +120,7 @@ def _staff_script() -> str:
     return (
         "from backend.accounts.services import user_ensure\n"
         "for name, role, agency in [('ops-e2e', 'operator', None), ('huewaco-e2e', 'agency', 'huewaco'),"
-        " ('hepco-e2e', 'agency', 'hepco'), ('transport-e2e', 'agency', 'transport')]:\n"
+        " ('hepco-e2e', 'agency', 'hepco'), ('transport-e2e', 'agency', 'transport'), ('health-e2e', 'agency', 'health')]:\n"
         "    u = user_ensure(username=name, role=role, agency_code=agency)\n"
         f"    u.set_password({PASSWORD!r}); u.first_name = name.split('-')[0].upper(); u.save()\n"
     )

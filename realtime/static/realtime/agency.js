@@ -15,6 +15,9 @@
     resolved_ok: ["Đã báo hoàn thành", "Marked resolved"], citizen_rating: ["Người dân đánh giá", "Citizen's rating"],
     me_too: ["người cùng phản ánh", "me too"], category_area: ["Lĩnh vực · phường/xã", "Category · ward"],
     open_ticket: ["Mở phiếu", "Open ticket"], photos_chosen: ["ảnh đã chọn", "photos chosen"],
+    epi_title: ["Ca nghi nhiễm theo phường", "Suspected cases by ward"], epi_7: ["7 ngày", "7 days"], epi_14: ["14 ngày", "14 days"],
+    epi_ward: ["Phường/xã", "Ward"], epi_total: ["Tổng", "Total"], epi_none: ["Chưa có ca nghi nhiễm nào.", "No suspected cases."],
+    epi_outside: ["Ngoài các phường", "Outside the wards"],
   });
 
   const RANK = { critical: 0, high: 1, normal: 2, low: 3 };
@@ -117,6 +120,7 @@
   }
 
   function onEvent(msg) {
+    if (msg.type === "report.created" && msg.data && msg.data.category === "health_epidemic") loadEpidemic();
     if (msg.type === "report.removed") { remove(msg.data.id, msg.seq); return; }
     if (msg.data && typeof msg.data.id === "number" && upsert(msg.data, msg.seq, true) && msg.data.id === openId) refreshOpen();
   }
@@ -311,9 +315,43 @@
   }, 1000);
 
   HueDetail.bindPhotos(detailEl);
-  HueRT.onLang(() => { renderAgencyName(); [...tickets.values()].forEach((r) => render(r, false)); if (openDetail) renderDetail(openDetail, false); });
+  HueRT.onLang(() => { renderAgencyName(); [...tickets.values()].forEach((r) => render(r, false)); if (openDetail) renderDetail(openDetail, false); renderEpidemic(); });
   renderAgencyName();
-  const socket = new LiveSocket({ path: config.ws, heartbeat: config.heartbeat, onEvent, onSync: async (reason, seq) => { await load(reason, seq); if (reason === "initial") fromHash(); } });
+  /* Suspected cases by ward and day (backend/epidemic): the health agency's panel, refreshed with the
+   * board and every minute. Only an agency that may hold health reports is shown it (the API agrees). */
+  const epidemicPanel = document.getElementById("epidemic");
+  let epiDays = 7, epiData = null;
+  function renderEpidemic() {
+    const d = epiData;
+    if (!d) return;
+    const day = (iso) => iso.slice(8, 10) + "/" + iso.slice(5, 7);
+    const cells = (counts) => counts.map((n) => `<td class="${n > 0 ? "hot" : ""}">${n}</td>`).join("");
+    const rows = d.wards.filter((w) => w.total > 0).map((w) => `<tr data-ward="${esc(w.code)}"><td>${esc(w.name)}</td>${cells(w.counts)}<td>${w.total}</td></tr>`);
+    if (d.outside_wards.some((n) => n > 0)) rows.push(`<tr><td>${esc(t("epi_outside"))}</td>${cells(d.outside_wards)}<td>${d.outside_wards.reduce((a, b) => a + b, 0)}</td></tr>`);
+    const title = d.disease ? `${t("epi_title")} — ${nm(d.disease)}` : t("epi_title");
+    document.getElementById("epi-title").textContent = title;
+    document.getElementById("epi-table").innerHTML = rows.length ? `<table data-testid="epidemic-table">
+      <thead><tr><th scope="col">${esc(t("epi_ward"))}</th>${d.dates.map((x) => `<th scope="col">${esc(day(x))}</th>`).join("")}<th scope="col">${esc(t("epi_total"))}</th></tr></thead>
+      <tbody>${rows.join("")}</tbody>
+      <tfoot><tr><td>${esc(t("epi_total"))}</td>${d.per_day.map((n) => `<td>${n}</td>`).join("")}<td>${d.total}</td></tr></tfoot></table>`
+      : `<p class="empty">${esc(t("epi_none"))}</p>`;
+  }
+  async function loadEpidemic() {
+    if (!(agency && agency.reads_health_figures)) return;
+    try {
+      epiData = await api("GET", `/api/v1/agency/epidemic/cases/?days=${epiDays}`);
+      epidemicPanel.hidden = false;
+      renderEpidemic();
+    } catch (e) { /* keep the last figures; the next refresh tries again */ }
+  }
+  epidemicPanel.querySelectorAll("[data-days]").forEach((button) => button.addEventListener("click", () => {
+    epiDays = Number(button.dataset.days);
+    epidemicPanel.querySelectorAll("[data-days]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    loadEpidemic();
+  }));
+  setInterval(loadEpidemic, 60000);
+
+  const socket = new LiveSocket({ path: config.ws, heartbeat: config.heartbeat, onEvent, onSync: async (reason, seq) => { await load(reason, seq); loadEpidemic(); if (reason === "initial") fromHash(); } });
   window.hueSocket = socket;
   socket.start();
 })();

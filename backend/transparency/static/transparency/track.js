@@ -1,4 +1,8 @@
-/* /track/: a tracking code -> status, deadline, next step and public timeline, refreshed every 10 s. */
+/* /track/: a tracking code -> status, deadline, next step and public timeline, refreshed every 10 s.
+   Polled, not a socket: the only per-report stream (/ws/reports/{id}/) carries the citizen's own view
+   (description, photos, agency, category), which for a report that is not published is exactly what
+   this page withholds; a safe live feed would need the tracking view as another audience in the event
+   log and a socket authorised by the code without putting it in a URL. Ten seconds costs one small GET. */
 (function () {
   "use strict";
   const H = window.Hue;
