@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,3 +58,23 @@ def test_periodic_alive_fails_without_a_recent_pass(db):
     out = io.StringIO()
     call_command("periodic_alive", "--max-age", "300", stdout=out)
     assert out.getvalue().startswith("periodic jobs last ran at ")
+
+
+def test_an_active_version_this_code_cannot_read_gives_way_to_the_images(tmp_path, settings):
+    # given a shared volume whose ACTIVE names a version of an older model format (as after an upgrade)
+    target = tmp_path / "models" / "triage"
+    target.mkdir(parents=True)
+    old = target / "2000.01.01-1"
+    shutil.copytree(MODELS / ACTIVE, old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest.update(model_version=old.name, format_version=1)
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    (target / "ACTIVE").write_text(old.name + "\n")
+    settings.ML_MODELS_DIR = tmp_path / "models"
+    settings.BUNDLED_MODELS_DIR = MODELS
+    # when the migrate job installs the image's models
+    out = io.StringIO()
+    call_command("install_triage_models", stdout=out)
+    # then the image's active version is used, and the job says why
+    assert (target / "ACTIVE").read_text().strip() == ACTIVE
+    assert out.getvalue().startswith(f"active version {old.name} does not load with this code; using the image's")

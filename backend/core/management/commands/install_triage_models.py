@@ -15,7 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+import triage
 from triage.artifacts import ACTIVE_FILE, active_version, models_root, set_active
+
+
+def _loads(version: str, root: Path) -> bool:
+    try:
+        triage.load_model(version, root=root)
+    except triage.ModelLoadError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -37,6 +46,12 @@ class Command(BaseCommand):
             shutil.copytree(version, staging)
             staging.rename(target / version.name)  # a version appears complete or not at all
             copied.append(version.name)
-        if active_version(target) is None and (bundled / ACTIVE_FILE).exists():
+        chosen = active_version(target)
+        if chosen is not None and not _loads(chosen, target):
+            # A version this code can no longer read (an older model format or lexicon): keeping it would
+            # send every report to review, so the image's own active version takes over.
+            self.stdout.write(f"active version {chosen} does not load with this code; using the image's")
+            chosen = None
+        if chosen is None and (bundled / ACTIVE_FILE).exists():
             set_active((bundled / ACTIVE_FILE).read_text().strip(), root=target)
         self.stdout.write(f"copied {len(copied)} model version(s) {copied}; active: {active_version(target)}")
