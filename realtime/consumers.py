@@ -157,10 +157,10 @@ class StreamConsumer(AsyncConsumer):
         except StopConsumer:
             pass
         finally:
+            db.socket_closed()
             for task in pumps:
                 task.cancel()
             await asyncio.gather(*pumps, return_exceptions=True)
-            await db.socket_closed()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch without its `aclose_old_connections()` before every message: that is a

@@ -56,8 +56,9 @@ def _run(fn: Callable[..., T], args: tuple[Any, ...]) -> T:
     return fn(*args)
 
 
-def _close_all() -> None:
-    connections.close_all()
+def _close_if_idle() -> None:
+    if _sockets == 0:
+        connections.close_all()
 
 
 def socket_opened() -> None:
@@ -65,9 +66,9 @@ def socket_opened() -> None:
     _sockets += 1
 
 
-async def socket_closed() -> None:
+def socket_closed() -> None:
+    """Synchronous on purpose: it must count even when the closing consumer is being cancelled."""
     global _sockets
-    _sockets -= 1
-    if _sockets <= 0:
-        _sockets = 0
-        await call(_close_all)
+    _sockets = max(0, _sockets - 1)
+    if _sockets == 0:
+        _pool().submit(_close_if_idle)  # after the calls already queued on the database thread
