@@ -31,6 +31,7 @@ import functools
 import json
 import logging
 import time
+import weakref
 from dataclasses import dataclass
 from importlib import import_module
 from types import SimpleNamespace
@@ -300,7 +301,7 @@ class StreamConsumer(AsyncConsumer):
         # Subscribe BEFORE reading the log: whatever commits from now on arrives live.
         async with _layer_gate():
             await self.channel_layer.group_add(self.group, self.channel_name)
-        current = await db.call(log.head)
+        current = await _read_head()
         self.position = current if after is None else after
         self._spawn(self._writer())
         self._spawn(self._heartbeat())
@@ -510,6 +511,49 @@ class StreamConsumer(AsyncConsumer):
             if task is not current:
                 task.cancel()
         await self.send({"type": "websocket.close", "code": code})
+
+
+class _HeadReader:
+    """The log head for every socket that asked since the last read, in one query.
+
+    After a restart 1,000 sockets connect at once and each must read the head after it subscribed.
+    A read that starts after a socket asked is after its subscription too, so the sockets waiting
+    when a read starts share it: a few queries instead of 1,000 queued on the database thread.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: list[asyncio.Future[int]] = []
+
+    async def read(self) -> int:
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.waiting.append(future)
+        if len(self.waiting) == 1:
+            asyncio.get_running_loop().create_task(self._serve())
+        return await future
+
+    async def _serve(self) -> None:
+        batch, self.waiting = self.waiting, []
+        try:
+            head = await db.call(log.head)
+        except BaseException as error:
+            for future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for future in batch:
+            if not future.done():
+                future.set_result(head)
+
+
+_head_readers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _HeadReader] = weakref.WeakKeyDictionary()
+
+
+async def _read_head() -> int:
+    loop = asyncio.get_running_loop()
+    reader = _head_readers.get(loop)
+    if reader is None:
+        reader = _head_readers[loop] = _HeadReader()
+    return await reader.read()
 
 
 _heads: dict[Stream, tuple[float, int | None]] = {}

@@ -145,3 +145,28 @@ def test_serve_runs_uvicorn_without_per_message_compression(monkeypatch, setting
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
     call_command("serve", stdout=StringIO())
     assert calls[0]["ws_per_message_deflate"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_sockets_connecting_at_once_share_their_reads_of_the_log_head(app, people, monkeypatch):
+    from realtime import log
+
+    users, tokens = people
+    await adb(make_report)(users["citizen"])
+    head = await adb(log.head)()
+    reads = []
+    original = log.head
+
+    def counted():
+        reads.append(1)
+        return original()
+
+    monkeypatch.setattr(log, "head", counted)
+    # when 20 sockets connect at once
+    comms = await asyncio.gather(*(connect(app, "/ws/ops/", token=tokens["operator"]) for _ in range(20)))
+    hellos = [await receive(comm) for comm, _ in comms]
+    # then each hello carries the head, and fewer reads than sockets were made
+    assert [hello["seq"] for hello in hellos] == [head] * 20
+    assert 1 <= len(reads) < 20
+    for comm, _ in comms:
+        await comm.disconnect()
