@@ -147,26 +147,29 @@ def test_serve_runs_uvicorn_without_per_message_compression(monkeypatch, setting
     assert calls[0]["ws_per_message_deflate"] is False
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_sockets_connecting_at_once_share_their_reads_of_the_log_head(app, people, monkeypatch):
-    from realtime import log
+async def test_sockets_asking_at_once_share_one_read_of_the_log_head_and_later_ones_get_a_new_read(monkeypatch):
+    import threading
 
-    users, tokens = people
-    await adb(make_report)(users["citizen"])
-    head = await adb(log.head)()
-    reads = []
-    original = log.head
+    from realtime import consumers, log
 
-    def counted():
+    reads: list[int] = []
+    release = threading.Event()
+
+    def head() -> int:
         reads.append(1)
-        return original()
+        if len(reads) == 1:
+            release.wait(5)  # the first read is in flight while more sockets ask
+        return 100 + len(reads)
 
-    monkeypatch.setattr(log, "head", counted)
-    # when 20 sockets connect at once
-    comms = await asyncio.gather(*(connect(app, "/ws/ops/", token=tokens["operator"]) for _ in range(20)))
-    hellos = [await receive(comm) for comm, _ in comms]
-    # then each hello carries the head, and fewer reads than sockets were made
-    assert [hello["seq"] for hello in hellos] == [head] * 20
-    assert 1 <= len(reads) < 20
-    for comm, _ in comms:
-        await comm.disconnect()
+    monkeypatch.setattr(log, "head", head)
+    # when 20 sockets ask at once, then 5 more while that read runs
+    first = [asyncio.create_task(consumers._read_head()) for _ in range(20)]
+    while not reads:
+        await asyncio.sleep(0.01)
+    later = [asyncio.create_task(consumers._read_head()) for _ in range(5)]
+    await asyncio.sleep(0.05)
+    release.set()
+    # then the 20 share the first read, the 5 (who asked after it started) share a second one
+    assert await asyncio.gather(*first) == [101] * 20
+    assert await asyncio.gather(*later) == [102] * 5
+    assert len(reads) == 2
