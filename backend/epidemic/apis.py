@@ -24,10 +24,9 @@ from backend.accounts.models import Role
 from backend.core.errors import ApiError
 from backend.core.messages import bilingual
 from backend.epidemic import selectors, services
-from backend.epidemic.holders import may_hold
+from backend.epidemic.holders import handles_health
 from backend.epidemic.kinds import MINIMUM_URGENCY, QUESTION_TEXT, QUESTIONS, HealthKind, Symptom
 from backend.epidemic.models import EpidemicMode
-from routing.selectors import category_get
 
 
 @extend_schema_serializer(component_name="EpidemicName")
@@ -159,7 +158,7 @@ class SeesHealthReports(BasePermission):
         if getattr(user, "is_operator", False):
             return True
         agency = getattr(user, "agency", None) if getattr(user, "role", None) == Role.AGENCY else None
-        return agency is not None and may_hold(category_get("health_epidemic"), agency)
+        return agency is not None and handles_health(agency)
 
 
 class SuspectedCasesApi(APIView):
