@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
@@ -24,21 +24,89 @@ from backend.accounts.models import Role
 from backend.core.errors import ApiError
 from backend.core.messages import bilingual
 from backend.epidemic import selectors, services
-from backend.epidemic.holders import may_hold
+from backend.epidemic.holders import handles_health
 from backend.epidemic.kinds import MINIMUM_URGENCY, QUESTION_TEXT, QUESTIONS, HealthKind, Symptom
 from backend.epidemic.models import EpidemicMode
-from routing.selectors import category_get
+
+# --- outputs (also the OpenAPI schema the answers are checked against) ---------------------------
 
 
-@extend_schema_serializer(component_name="EpidemicName")
-class EpidemicNameOutput(serializers.Serializer):  # type: ignore[type-arg]
+class EpidemicTextOutput(serializers.Serializer):  # type: ignore[type-arg]
     vi = serializers.CharField()
     en = serializers.CharField()
 
 
-def _name() -> EpidemicNameOutput:
-    """The disease's names; null while epidemic mode is off (a fresh field for each place it is used)."""
-    return EpidemicNameOutput(allow_null=True)
+class ModeOutput(serializers.Serializer):  # type: ignore[type-arg]
+    active = serializers.BooleanField()
+    disease = EpidemicTextOutput(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+
+
+class AnswerValueOutput(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    name = EpidemicTextOutput()
+
+
+# A field named `required` shadows an attribute every serializer field has: declared from a dict.
+QuestionOutput: type[serializers.Serializer] = type(  # type: ignore[type-arg]
+    "QuestionOutput", (serializers.Serializer,), {
+        "code": serializers.CharField(),
+        "datatype": serializers.CharField(help_text="Open311's: multivaluelist, datetime (a date), number"),
+        "required": serializers.BooleanField(help_text="true only while epidemic mode is on"),
+        "text": EpidemicTextOutput(), "values": AnswerValueOutput(many=True), "__module__": __name__,
+    },
+)
+
+
+class HealthKindOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.ChoiceField(choices=HealthKind.choices)
+    name = EpidemicTextOutput()
+    minimum_urgency = serializers.CharField(allow_null=True)
+    questions = QuestionOutput(many=True)
+
+
+class EpidemicInfoOutput(ModeOutput):
+    kinds = HealthKindOutput(many=True)
+
+
+class WardCasesOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="one per date")
+    total = serializers.IntegerField()
+
+
+class SuspectedCasesOutput(serializers.Serializer):  # type: ignore[type-arg]
+    days = serializers.IntegerField()
+    dates = serializers.ListField(child=serializers.DateField())
+    disease = EpidemicTextOutput(allow_null=True)
+    reports = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="people")
+    per_day = serializers.ListField(child=serializers.IntegerField())
+    wards = WardCasesOutput(many=True)
+    outside_wards = serializers.ListField(child=serializers.IntegerField())
+
+
+class PublicWardCountOutput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(allow_null=True, help_text="null: fewer than 5")
+
+
+class PublicCasesOutput(serializers.Serializer):  # type: ignore[type-arg]
+    total = serializers.IntegerField(allow_null=True, help_text="null: fewer than 5, or it would reveal a hidden ward")
+    by_ward = PublicWardCountOutput(many=True)
+
+
+# `from` is a Python keyword, so this class is built from a dict of its fields.
+PublicEpidemicOutput: type[serializers.Serializer] = type(  # type: ignore[type-arg]
+    "PublicEpidemicOutput", (serializers.Serializer,), {
+        "active": serializers.BooleanField(), "disease": EpidemicTextOutput(allow_null=True), "days": serializers.IntegerField(),
+        "from": serializers.DateField(), "to": serializers.DateField(), "suppressed_below": serializers.IntegerField(),
+        "suspected_cases": PublicCasesOutput(), "__module__": __name__,
+    },
+)
 
 
 def _disease(mode: EpidemicMode | None) -> dict[str, str] | None:
@@ -54,13 +122,6 @@ def _mode_body(mode: EpidemicMode | None) -> dict[str, Any]:
         "started_at": mode.started_at if mode else None,
         "ended_at": mode.ended_at if mode else None,
     }
-
-
-class ModeOutput(serializers.Serializer):  # type: ignore[type-arg]
-    active = serializers.BooleanField()
-    disease = _name()
-    started_at = serializers.DateTimeField(allow_null=True)
-    ended_at = serializers.DateTimeField(allow_null=True)
 
 
 def question_sheet(*, active: bool) -> list[dict[str, Any]]:
@@ -89,10 +150,7 @@ class EpidemicInfoApi(APIView):
 
     @extend_schema(
         operation_id="epidemic_retrieve", tags=["epidemic"],
-        responses={200: inline_serializer("EpidemicInfo", fields={
-            "active": serializers.BooleanField(), "disease": _name(), "started_at": serializers.DateTimeField(allow_null=True),
-            "ended_at": serializers.DateTimeField(allow_null=True), "kinds": serializers.ListField(child=serializers.DictField()),
-        })},
+        responses={200: EpidemicInfoOutput},
         description="Whether epidemic mode is on and for which disease; the kinds of health report (send "
         "`category=health_epidemic`, `health_kind` and the answers with the report) and each kind's questions: "
         "`symptoms` (keys from `values`), `onset_date` (YYYY-MM-DD), `people_count`. `required` questions must "
@@ -100,7 +158,7 @@ class EpidemicInfoApi(APIView):
     )
     def get(self, request: Request) -> Response:
         mode = selectors.current_mode()
-        return Response({**_mode_body(mode), "kinds": question_sheet(active=mode is not None)})
+        return Response(EpidemicInfoOutput({**_mode_body(mode), "kinds": question_sheet(active=mode is not None)}).data)
 
 
 class IsAdmin(BasePermission):
@@ -126,7 +184,7 @@ class EpidemicModeStartApi(APIView):
             actor=request.user,  # type: ignore[arg-type]
             disease_vi=data.validated_data["disease"], disease_en=data.validated_data["disease_en"],
         )
-        return Response(_mode_body(mode), status=status.HTTP_201_CREATED)
+        return Response(ModeOutput(_mode_body(mode)).data, status=status.HTTP_201_CREATED)
 
 
 class EpidemicModeEndApi(APIView):
@@ -136,7 +194,7 @@ class EpidemicModeEndApi(APIView):
                    description="Admins: epidemic mode off (409 if off).")
     def post(self, request: Request) -> Response:
         mode = services.epidemic_mode_end(actor=request.user)  # type: ignore[arg-type]
-        return Response(_mode_body(mode))
+        return Response(ModeOutput(_mode_body(mode)).data)
 
 
 def _days(request: Request) -> int:
@@ -159,7 +217,7 @@ class SeesHealthReports(BasePermission):
         if getattr(user, "is_operator", False):
             return True
         agency = getattr(user, "agency", None) if getattr(user, "role", None) == Role.AGENCY else None
-        return agency is not None and may_hold(category_get("health_epidemic"), agency)
+        return agency is not None and handles_health(agency)
 
 
 class SuspectedCasesApi(APIView):
@@ -167,13 +225,7 @@ class SuspectedCasesApi(APIView):
 
     @extend_schema(
         operation_id="epidemic_cases", tags=["epidemic"], parameters=[DAYS],
-        responses={200: inline_serializer("SuspectedCases", fields={
-            "days": serializers.IntegerField(), "dates": serializers.ListField(child=serializers.DateField()),
-            "disease": _name(), "reports": serializers.IntegerField(), "total": serializers.IntegerField(),
-            "per_day": serializers.ListField(child=serializers.IntegerField()),
-            "wards": serializers.ListField(child=serializers.DictField()),
-            "outside_wards": serializers.ListField(child=serializers.IntegerField()),
-        })},
+        responses={200: SuspectedCasesOutput},
         description="People in suspected-case reports per ward and per day (the city's days), the last 7 or 14 "
         "days up to today; `wards` lists every ward with its counts, busiest first. Rejected and merged reports "
         "are not counted. Only the monitoring centre and the health agency may read it.",
@@ -189,11 +241,11 @@ class SuspectedCasesApi(APIView):
         ]
         outside = table.counts.get(None, [0] * days)
         per_day = [sum(values[i] for values in table.counts.values()) for i in range(days)]
-        return Response({
+        return Response(SuspectedCasesOutput({
             "days": days, "dates": table.days, "disease": _disease(selectors.current_mode()),
             "reports": table.reports, "total": sum(per_day), "per_day": per_day, "wards": wards,
             "outside_wards": outside,
-        })
+        }).data)
 
 
 class PublicEpidemicApi(APIView):
@@ -202,12 +254,7 @@ class PublicEpidemicApi(APIView):
 
     @extend_schema(
         operation_id="public_epidemic", tags=["public"], parameters=[DAYS],
-        responses={200: inline_serializer("PublicEpidemic", fields={
-            "active": serializers.BooleanField(), "disease": _name(), "days": serializers.IntegerField(),
-            "from": serializers.DateField(), "to": serializers.DateField(),
-            "suppressed_below": serializers.IntegerField(),
-            "suspected_cases": serializers.DictField(),
-        })},
+        responses={200: PublicEpidemicOutput},
         description="Suspected cases over the last 7 or 14 days, as aggregates only: the city's total and each "
         "ward's; a count under `suppressed_below` (5) is null, and so is the total when it would reveal one.",
     )
@@ -215,8 +262,8 @@ class PublicEpidemicApi(APIView):
         days = _days(request)
         mode = selectors.current_mode()
         table = selectors.suspected_cases_by_ward_and_day(days=days, now=timezone.now())
-        return Response({
+        return Response(PublicEpidemicOutput({
             "active": mode is not None, "disease": _disease(mode), "days": days,
             "from": table.days[0], "to": table.days[-1], "suppressed_below": selectors.SUPPRESS_BELOW,
             "suspected_cases": selectors.public_summary(table),
-        })
+        }).data)

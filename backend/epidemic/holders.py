@@ -16,10 +16,15 @@ from backend.epidemic.kinds import HEALTH_CATEGORY, MINIMUM_URGENCY
 from routing.models import URGENCY_ORDER, Agency, Category
 
 
+def handles_health(agency: Agency) -> bool:
+    """The health agency or the monitoring centre: who may hold health reports and read their figures."""
+    return agency.is_fallback or agency.categories.filter(code=HEALTH_CATEGORY).exists()
+
+
 def may_hold(category: Category | None, agency: Agency | None) -> bool:
     if agency is None or category is None or category.code != HEALTH_CATEGORY:
         return True
-    return agency.is_fallback or agency.categories.filter(code=HEALTH_CATEGORY).exists()
+    return handles_health(agency)
 
 
 def require_may_hold(category: Category | None, agency: Agency | None) -> None:

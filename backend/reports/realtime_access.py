@@ -11,11 +11,9 @@ from typing import Any
 
 from backend.accounts.models import Role
 from backend.accounts.tokens import token_user as _token_user
-from backend.epidemic.holders import may_hold
-from backend.epidemic.kinds import HEALTH_CATEGORY
+from backend.epidemic.holders import handles_health
 from backend.reports.models import Report
 from realtime.access import SocketAccess
-from routing.selectors import category_get
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.AGENCY, Role.ADMIN})
 
@@ -52,7 +50,7 @@ class ReportSocketAccess:
             "agency": {
                 "id": agency.pk, "code": agency.code, "name_vi": agency.name_vi, "name_en": agency.name_en,
                 # the board shows the health agency its suspected cases by ward (backend/epidemic)
-                "reads_health_figures": may_hold(category_get(HEALTH_CATEGORY), agency),
+                "reads_health_figures": handles_health(agency),
             }
             if agency is not None
             else None,
