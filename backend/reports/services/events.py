@@ -31,10 +31,13 @@ def _last_event_is_public(report: Report) -> bool:
 def payloads(report: Report, *, citizen: bool) -> dict[str, dict[str, Any] | None]:
     """Each audience's view of the report: the same outputs its REST lists answer with."""
     context = {"now": timezone.now()}
+    # One pass of values shared by the three outputs: a field they have in common is computed once
+    # (backend/core/compiled_serializer.py); each output still answers with exactly its own keys.
+    memo: dict[Any, Any] = {}
     return {
-        "ops": dict(OperatorReportOutput(report, context=context).data),
-        "agency": dict(AgencyTicketOutput(report, context=context).data),
-        "citizen": dict(CitizenReportOutput(report, context=context).data) if citizen else None,
+        "ops": OperatorReportOutput(context=context).to_representation(report, memo),
+        "agency": AgencyTicketOutput(context=context).to_representation(report, memo),
+        "citizen": CitizenReportOutput(context=context).to_representation(report, memo) if citizen else None,
     }
 
 
