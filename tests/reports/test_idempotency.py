@@ -73,6 +73,23 @@ def test_key_older_than_seven_days_is_forgotten(citizen_client):
     assert again.status_code == 201
     assert Report.objects.count() == 2
     assert IdempotencyKey.objects.count() == 1
+    # the key now answers for the new report
+    assert IdempotencyKey.objects.get().report_id == again.json()["id"]
+
+
+def test_a_new_key_costs_one_indexed_probe_and_one_insert(citizen_client):
+    # given a key this citizen never used
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # when the report is submitted with it
+    with CaptureQueriesContext(connection) as queries:
+        response = citizen_client.post(URL, BODY, format="multipart", HTTP_IDEMPOTENCY_KEY="fresh")
+    # then the key table saw one lookup without a join or an ORDER BY, and one insert (no delete)
+    assert response.status_code == 201
+    touching = [q["sql"] for q in queries.captured_queries if "reports_idempotencykey" in q["sql"]]
+    assert [sql.split()[0] for sql in touching] == ["SELECT", "INSERT"]
+    assert "JOIN" not in touching[0] and "ORDER BY" not in touching[0]
 
 
 def test_purge_removes_only_expired_keys(citizen_client):

@@ -61,19 +61,42 @@ def _request_hash(data: ReportInput, photo_bytes: Sequence[bytes]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _replay(user: User, key: str, request_hash: str) -> Report | None:
-    """The report an earlier request with this key created, or None; 422 if the body differs."""
-    cutoff = timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS)
-    stored = (
-        IdempotencyKey.objects.select_related("report")
-        .filter(user=user, key=key, created_at__gte=cutoff)
-        .first()
+@dataclass(frozen=True)
+class _StoredKey:
+    pk: int
+    request_hash: str
+    report_id: int
+    lapsed: bool
+
+
+def _stored_key(user: User, key: str) -> _StoredKey | None:
+    """This user's stored key, if any: one probe of the unique (user, key) index, no join.
+
+    No ORDER BY (the unique index holds at most one row; `.first()` would order by id, which a
+    planner may answer by walking the primary key instead).
+    """
+    rows = list(
+        IdempotencyKey.objects.filter(user=user, key=key)
+        .order_by()
+        .values_list("pk", "request_hash", "report_id", "created_at")[:1]
     )
-    if stored is None:
+    if not rows:
+        return None
+    pk, request_hash, report_id, created_at = rows[0]
+    lapsed = created_at < timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS)
+    return _StoredKey(pk, request_hash, report_id, lapsed)
+
+
+def _replay(stored: _StoredKey | None, request_hash: str) -> Report | None:
+    """The report an earlier request with this key created, or None; 422 if the body differs.
+
+    A lapsed key (older than IDEMPOTENCY_KEY_TTL_DAYS) answers nothing: the request is a new one.
+    """
+    if stored is None or stored.lapsed:
         return None
     if stored.request_hash != request_hash:
         raise Unprocessable("idempotency_key_reused")
-    return stored.report
+    return Report.objects.get(pk=stored.report_id)
 
 
 def read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
@@ -187,10 +210,10 @@ def report_submit(
     """Store a new report (or answer a retry with the stored one); `limits` cap new submissions per account."""
     raw_photos = read_uploads(photos)
     request_hash = _request_hash(data, raw_photos)
-    if idempotency_key:
-        existing = _replay(user, idempotency_key, request_hash)
-        if existing is not None:
-            return SubmitOutcome(existing, created=False)
+    stored_key = _stored_key(user, idempotency_key) if idempotency_key else None
+    existing = _replay(stored_key, request_hash)
+    if existing is not None:
+        return SubmitOutcome(existing, created=False)
     now = timezone.now()
     # Health answers are checked before the limits count and the photo work: a refusal costs nothing.
     health = health_intake(answers=data.health, description=data.description, today=timezone.localdate(now))
@@ -215,11 +238,8 @@ def report_submit(
             report = _insert_report(user, data, stored, decision)
             health_details_record(report, health)
             if idempotency_key:
-                IdempotencyKey.objects.filter(
-                    user=user,
-                    key=idempotency_key,
-                    created_at__lt=timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS),
-                ).delete()
+                if stored_key is not None:  # lapsed (a live one answered above): the key starts afresh
+                    IdempotencyKey.objects.filter(pk=stored_key.pk).delete()
                 IdempotencyKey.objects.create(
                     user=user, key=idempotency_key, request_hash=request_hash, report=report
                 )
@@ -228,7 +248,7 @@ def report_submit(
         delete_stored(stored)
         # A concurrent retry with the same key won the race: answer with its report.
         if idempotency_key:
-            existing = _replay(user, idempotency_key, request_hash)
+            existing = _replay(_stored_key(user, idempotency_key), request_hash)
             if existing is not None:
                 return SubmitOutcome(existing, created=False)
         raise
