@@ -41,23 +41,32 @@ def record(
     agency_id: int | None = None,
     payloads: dict[str, dict[str, Any] | None],
     alert: bool = False,
+    new_report: bool = False,
 ) -> EventLog:
     """Append one event (call inside the transaction of the change) and publish it after commit.
 
     `payloads` maps audience ("ops", "agency", "citizen") to what that audience may see; a missing
     or None audience is not told. The agency that held the ticket before (from the log itself) is
-    told the ticket left it when `agency_id` changes.
+    told the ticket left it when `agency_id` changes; `new_report` says there is no before (the
+    report is being created in this transaction), which spares that read.
+
+    Call it last in the transaction: on PostgreSQL the event lock is held from here to commit.
     """
     unknown = set(payloads) - {"ops", "agency", "citizen"}
     if unknown:
         raise ValueError(f"unknown audiences: {sorted(unknown)}")
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        previous = (
+    # No savepoint: a failure here must fail the whole change anyway (an event-less change would be
+    # invisible to dashboards), and a savepoint is two more statements under the event lock.
+    with transaction.atomic(savepoint=False):
+        # Read before the lock: a report's own changes are already serialised by its row lock
+        # (services/lifecycle.py), so nothing can log an event for this report in between.
+        previous = None if new_report else (
             EventLog.objects.filter(report_id=report_id).order_by("-id").values_list("agency_id", flat=True).first()
         )
+        if connection.vendor == "postgresql":
+            # As late as possible: from here to commit, event-writing transactions run one at a time.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         row = EventLog.objects.create(
             type=event_type,
             change=change,

@@ -41,7 +41,7 @@ def payloads(report: Report, *, citizen: bool) -> dict[str, dict[str, Any] | Non
     }
 
 
-def _record(report: Report, event_type: str, change: str, *, citizen: bool, alert: bool) -> None:
+def _record(report: Report, event_type: str, change: str, *, citizen: bool, alert: bool, new: bool = False) -> None:
     log.record(
         event_type,
         report_id=report.pk,
@@ -49,11 +49,12 @@ def _record(report: Report, event_type: str, change: str, *, citizen: bool, aler
         agency_id=report.agency_id,
         payloads=payloads(report, citizen=citizen),
         alert=alert,
+        new_report=new,
     )
 
 
 def report_created(report: Report, *, alert: bool = False) -> None:
-    _record(report, "report.created", "created", citizen=True, alert=alert)
+    _record(report, "report.created", "created", citizen=True, alert=alert, new=True)
 
 
 def report_updated(report: Report, *, change: str, alert: bool = False) -> None:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.db_locks import writer_turn
 from backend.core.decode_slots import photo_decode_slot
 from backend.core.exceptions import InvalidInput, Unprocessable
 from backend.core.limits import Limit, limit_hit
@@ -96,7 +97,7 @@ def _replay(stored: _StoredKey | None, request_hash: str) -> Report | None:
         return None
     if stored.request_hash != request_hash:
         raise Unprocessable("idempotency_key_reused")
-    return Report.objects.get(pk=stored.report_id)
+    return Report.objects.select_related("category", "area", "agency").get(pk=stored.report_id)
 
 
 def read_uploads(files: Sequence[IO[bytes]]) -> list[bytes]:
@@ -234,9 +235,11 @@ def report_submit(
     try:
         for photo in processed:
             stored.append(store_photo(photo))
-        with transaction.atomic():
+        with writer_turn(), transaction.atomic():
             report = _insert_report(user, data, stored, decision)
-            health_details_record(report, health)
+            details = health_details_record(report, health)
+            # The outputs show the health details: spare them a query for the row (or its absence) in hand.
+            Report.health.related.set_cached_value(report, details)  # type: ignore[attr-defined]
             if idempotency_key:
                 if stored_key is not None:  # lapsed (a live one answered above): the key starts afresh
                     IdempotencyKey.objects.filter(pk=stored_key.pk).delete()
