@@ -109,6 +109,8 @@ class ReportNamesAndPhotos:
         # The citizen's own photos (the agency's after-photos are listed apart). Stored files carry no
         # EXIF (photos.py strips it); the camera GPS kept aside on Photo is never output.
         photos = [p for p in report.photos.all() if p.kind == Photo.Kind.REPORT]
+        if not photos:  # most reports: spare building a list serializer for nothing
+            return []
         return PhotoOutput(photos, many=True, context=self._photo_context()).data  # type: ignore[return-value]
 
     @extend_schema_field(PhotoOutput(many=True))
@@ -116,6 +118,8 @@ class ReportNamesAndPhotos:
         photos = getattr(report, "resolution_photos", None)
         if photos is None:
             photos = [p for p in report.photos.all() if p.kind == Photo.Kind.RESOLUTION]
+        if not photos:
+            return []
         return PhotoOutput(photos, many=True, context=self._photo_context()).data  # type: ignore[return-value]
 
     @extend_schema_field(NameSerializer)
