@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import sys
 import threading
 import time
@@ -97,6 +98,7 @@ def main() -> None:
     profile = ("postgresql+redis" + (" (CONN_MAX_AGE=60, no pool)" if args.no_pool else " (psycopg pool)")
                if args.postgres else "embedded default (SQLite, in-memory layer)")
     print(f"{profile}, {args.server} x{args.workers}, {args.clients} clients, {args.seconds:g} s per case")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with running_server(env, kind=args.server, workers=args.workers) as (base, info):
         port = int(base.rsplit(":", 1)[1])
         auth = {"Authorization": f"Token {info['token']}"}
@@ -118,6 +120,7 @@ def main() -> None:
             p50, p99 = lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000
             extra = f"  db sessions opened={sessions}" if sessions is not None else ""
             print(f"{name:<34} {rate:8.1f} req/s  p50={p50:6.1f} ms  p99={p99:7.1f} ms  errors={errors}{extra}")
+        print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         base_rate = results[cases[0][0]]
         for name in list(results)[1:]:
             print(f"ratio {name:<30} {results[name] / base_rate:.2f}x baseline")
