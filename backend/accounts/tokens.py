@@ -56,11 +56,13 @@ def token_revoke(*, key: str) -> bool:
 def token_user(key: str, *, now: datetime | None = None) -> User | None:
     """The active user a live token belongs to, or None (unknown, revoked, expired or deactivated)."""
     now = now or timezone.now()
-    token = (
+    # One probe of the unique key_hash index: no ORDER BY (`.first()` would order by id).
+    found = list(
         DeviceToken.objects.select_related("user", "user__agency")
         .filter(key_hash=hash_token(key), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+        .order_by()[:1]
     )
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_SECONDS:

@@ -80,3 +80,18 @@ def test_a_deactivated_user_is_refused_at_once(client, operator):
     operator.is_active = False
     operator.save()
     assert client.get("/api/v1/ops/reports/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_authenticating_is_one_probe_of_the_token_index(citizen_client):
+    # given a citizen's client with a live token
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # when it calls the API
+    with CaptureQueriesContext(connection) as queries:
+        response = citizen_client.get("/api/v1/reports/mine/")
+    # then the token was found by its hash in one query, joined to its user, with no ORDER BY
+    assert response.status_code == 200
+    token_reads = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_devicetoken"' in q["sql"]]
+    assert len(token_reads) == 1
+    assert "ORDER BY" not in token_reads[0] and '"key_hash" =' in token_reads[0]
