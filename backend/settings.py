@@ -218,7 +218,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "hue",
-            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+            "OPTIONS": {
+                "socket_connect_timeout": 1.0,
+                "socket_timeout": 1.0,
+                # One pool per process, not one (and a new connection) per request's thread.
+                "pool_class": "backend.core.cache_pool.SharedConnectionPool",
+            },
         }
     }
 else:
