@@ -58,15 +58,16 @@ def record(
     # No savepoint: a failure here must fail the whole change anyway (an event-less change would be
     # invisible to dashboards), and a savepoint is two more statements under the event lock.
     with transaction.atomic(savepoint=False):
-        # Read before the lock: a report's own changes are already serialised by its row lock
-        # (services/lifecycle.py), so nothing can log an event for this report in between.
+        if connection.vendor == "postgresql":
+            # Taken as late as possible (payloads are built by the caller before this): from here to
+            # commit, event-writing transactions run one at a time.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        # Under the lock, so it sees the event any transaction before this one wrote for the report,
+        # whether or not the caller locked the report's row.
         previous = None if new_report else (
             EventLog.objects.filter(report_id=report_id).order_by("-id").values_list("agency_id", flat=True).first()
         )
-        if connection.vendor == "postgresql":
-            # As late as possible: from here to commit, event-writing transactions run one at a time.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         row = EventLog.objects.create(
             type=event_type,
             change=change,
