@@ -58,10 +58,14 @@ def overdue_q(now: datetime) -> models.Q:
     return models.Q(status__in=OPEN_STATUSES, due_at__lt=now)
 
 
-def urgency_rank() -> models.Case:
-    """URGENCY_ORDER as a sortable SQL expression (0 = critical)."""
-    whens = [models.When(urgency=code, then=models.Value(rank)) for rank, code in enumerate(URGENCY_ORDER)]
-    return models.Case(*whens, default=models.Value(len(URGENCY_ORDER)), output_field=models.IntegerField())
+def rank_of(urgency: str) -> int:
+    """URGENCY_ORDER as a number (0 = critical; not yet triaged after every known urgency)."""
+    return URGENCY_ORDER.index(urgency) if urgency in URGENCY_ORDER else len(URGENCY_ORDER)
+
+
+# The queue's orders, each served by an index (docs/performance.md section 5): the rank is stored
+# (Report.urgency_rank) because a computed CASE cannot be read from an index in order.
+_QUEUE_ORDER = ["urgency_rank", "created_at", "id"]
 
 
 class Report(models.Model):
@@ -74,7 +78,8 @@ class Report(models.Model):
     latitude = models.FloatField("vĩ độ / latitude")
     longitude = models.FloatField("kinh độ / longitude")
     status = models.CharField(
-        "trạng thái / status", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        "trạng thái / status", max_length=16, choices=Status.choices, default=Status.SUBMITTED,
+        db_index=False,  # report_queue_status leads with it
     )
     category_hint = models.ForeignKey(
         "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -84,8 +89,11 @@ class Report(models.Model):
     category = models.ForeignKey(
         "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
         verbose_name="lĩnh vực / category",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     urgency = models.CharField("mức độ khẩn / urgency", max_length=8, choices=Urgency.choices, blank=True)
+    # rank_of(urgency), written by save() with it: the operators' queue is ordered by it from an index.
+    urgency_rank = models.PositiveSmallIntegerField(default=len(URGENCY_ORDER), editable=False)
     # What the model said, kept apart from the final values so corrections become training data.
     predicted_category = models.CharField(max_length=40, blank=True)
     predicted_urgency = models.CharField(max_length=8, blank=True)
@@ -96,10 +104,12 @@ class Report(models.Model):
     area = models.ForeignKey(
         "routing.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
         verbose_name="phường/xã / ward",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     agency = models.ForeignKey(
         "routing.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
         verbose_name="đơn vị xử lý / agency",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     due_at = models.DateTimeField("hạn xử lý / deadline", null=True, blank=True, db_index=True)
     # Why routing chose this agency (shown to operators): the rule id and a one-line reason.
@@ -124,7 +134,7 @@ class Report(models.Model):
     # When the retention command removed its personal data (services/retention.py); the record stays.
     anonymised_at = models.DateTimeField("ẩn danh hoá lúc / anonymised at", null=True, blank=True)
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
-    created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True)  # report_newest
     updated_at = models.DateTimeField(auto_now=True)
     # The description's words folded (no marks, lower case), so operators find "đường ngập" by typing
     # "duong ngap" and the other way round; written on every save from the description.
@@ -136,7 +146,21 @@ class Report(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "phản ánh / report"
         verbose_name_plural = "phản ánh / reports"
-        indexes = [models.Index(fields=["reporter", "-created_at"])]
+        indexes = [
+            models.Index(fields=["reporter", "-created_at"]),
+            # The queue: default order, then each filter followed by the same order; open-only apart
+            # because open reports are a small share of the table once the city has run for a while.
+            models.Index(fields=_QUEUE_ORDER, name="report_queue"),
+            models.Index(fields=_QUEUE_ORDER, condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                         name="report_queue_open"),
+            models.Index(fields=["status", *_QUEUE_ORDER], name="report_queue_status"),
+            models.Index(fields=["agency", *_QUEUE_ORDER], name="report_queue_agency"),
+            models.Index(fields=["area", *_QUEUE_ORDER], name="report_queue_area"),
+            models.Index(fields=["category", *_QUEUE_ORDER], name="report_queue_category"),
+            # Newest first (ops, the public list, Open311) and the public list by ward.
+            models.Index(fields=["created_at", "id"], name="report_newest"),
+            models.Index(fields=["area", "created_at", "id"], name="report_area_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="report_lat_range"),
             models.CheckConstraint(
@@ -149,9 +173,11 @@ class Report(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = folding.search_text(self.description)
+        self.urgency_rank = rank_of(self.urgency)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        if update_fields is not None:
+            derived = {"description": "search_text", "urgency": "urgency_rank"}
+            kwargs["update_fields"] = {*update_fields, *(derived[f] for f in update_fields if f in derived)}
         super().save(*args, **kwargs)
 
     @property

@@ -20,11 +20,13 @@ from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
+    F,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,7 +34,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
 from backend.core.folding import query_words
-from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, urgency_rank
+from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, rank_of
 from backend.reports.selectors.reports import with_relations
 from routing.models import Urgency
 
@@ -51,7 +53,6 @@ DEFAULT_ORDERING = "urgency"
 
 def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
     return qs.annotate(
-        urgency_rank=urgency_rank(),
         due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
         # Named apart from Report.is_overdue(now), which the outputs call; this one is for filtering.
         overdue_now=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -61,9 +62,13 @@ def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
 
 
 class ReportQueueFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    # distinct=False: every filter here is on the report's own row or a to-one join, so no row can
+    # repeat, and a DISTINCT would sort the whole filtered set before the first page (section 5 of
+    # docs/performance.md).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     category = django_filters.CharFilter(field_name="category__code")
-    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    # On the stored rank, so the report_queue_* indexes serve "this urgency, oldest first".
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, distinct=False, method="filter_urgency")
     area = django_filters.CharFilter(field_name="area__code")
     agency = django_filters.CharFilter(field_name="agency__code")
     # A choice, not a BooleanFilter: those read "maybe" as "no filter" instead of refusing it.
@@ -87,6 +92,9 @@ class ReportQueueFilter(django_filters.FilterSet):
         for word in query_words(text):
             words &= Q(search_text__contains=f" {word}")
         return qs.filter(Q(tracking_code__iexact=text) | words) if words else qs.filter(tracking_code__iexact=text)
+
+    def filter_urgency(self, qs: QuerySet[Report], name: str, value: list[str]) -> QuerySet[Report]:
+        return qs.filter(urgency_rank__in=sorted({rank_of(code) for code in value})) if value else qs
 
     def filter_open(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         return qs.filter(status__in=OPEN_STATUSES) if value == "true" else qs.exclude(status__in=OPEN_STATUSES)
@@ -133,15 +141,17 @@ def _decode(cursor: str, width: int) -> list[Any]:
     return values
 
 
-def _after(columns: list[tuple[str, bool]], values: list[Any]) -> Q:
-    """Rows strictly after `values` in the order of `columns` (row-value comparison, spelled out)."""
-    condition = Q(pk__in=[])
-    for i, (name, descending) in enumerate(columns):
-        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[i]})
-        for earlier, value in zip(columns[:i], values[:i], strict=True):
-            step &= Q(**{earlier[0]: value})
-        condition |= step
-    return condition
+def _after(columns: list[tuple[str, bool]], values: list[Any]) -> TupleGreaterThan | TupleLessThan:
+    """Rows strictly after `values` in the order of `columns`: one row-value comparison.
+
+    `(urgency_rank, created_at, id) > (2, t, 7)` is an index condition for PostgreSQL and SQLite,
+    so a later page starts where the last one stopped instead of filtering from the first row (the
+    same condition spelled as ORs is not). Every ordering has all its columns in one direction.
+    """
+    directions = {descending for _, descending in columns}
+    assert len(directions) == 1, "a keyset ordering has all its columns in one direction"
+    lookup = TupleLessThan if directions.pop() else TupleGreaterThan
+    return lookup(Tuple(*(F(name) for name, _ in columns)), tuple(values))
 
 
 def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | None, size: int) -> Page:
