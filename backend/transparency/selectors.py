@@ -140,7 +140,8 @@ class BBoxFilter(django_filters.Filter):
 
 
 class PublicReportFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=LISTED_STATUSES)
+    # distinct=False: no filter here can repeat a row, and DISTINCT would sort every match first.
+    status = django_filters.MultipleChoiceFilter(choices=LISTED_STATUSES, distinct=False)
     # Codes are checked against the city's lists: a typo answers 400, not an empty map.
     category = django_filters.ModelChoiceFilter(to_field_name="code", queryset=categories_all())
     area = django_filters.ModelChoiceFilter(to_field_name="code", queryset=areas_all())
@@ -167,7 +168,7 @@ def _filtered(params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
 def public_report_list(*, params: Any) -> QuerySet[Report]:
     """Published reports except merged duplicates, filtered by the query parameters, newest first."""
     qs = published_reports().exclude(status=Status.MERGED)
-    return _filtered(params, qs).order_by("-created_at", "-id")
+    return _filtered(params, qs).order_by("-created_at", "-id")  # the apis' CursorPagination keeps this order
 
 
 def public_report_get(*, report_id: int) -> Report:
