@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -141,6 +141,19 @@ def _decode(cursor: str, width: int) -> list[Any]:
     return values
 
 
+class _RowAfter(TupleGreaterThan):
+    """`(a, b, c) > (x, y, z)` on every database: Django spells it as ORs on SQLite (for SQLite older
+    than 3.15), which SQLite cannot use as an index range; the SQLite this project needs has row values."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
+class _RowBefore(TupleLessThan):
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
 def _after(columns: list[tuple[str, bool]], values: list[Any]) -> TupleGreaterThan | TupleLessThan:
     """Rows strictly after `values` in the order of `columns`: one row-value comparison.
 
@@ -150,7 +163,7 @@ def _after(columns: list[tuple[str, bool]], values: list[Any]) -> TupleGreaterTh
     """
     directions = {descending for _, descending in columns}
     assert len(directions) == 1, "a keyset ordering has all its columns in one direction"
-    lookup = TupleLessThan if directions.pop() else TupleGreaterThan
+    lookup = _RowBefore if directions.pop() else _RowAfter
     return lookup(Tuple(*(F(name) for name, _ in columns)), tuple(values))
 
 
