@@ -35,7 +35,7 @@ from backend.epidemic.public import public_stats_suppressed
 from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.publication import note_outside_the_city, published_q
 from backend.reports.redaction import redact_contacts
-from backend.transparency.stats import stats_per_agency, stats_per_category
+from backend.transparency.stats import stats_both
 from routing.selectors import agencies_all, areas_all, categories_all
 
 PUBLIC_COORDINATE_DECIMALS = 4
@@ -201,8 +201,7 @@ def public_stats(*, since: datetime | None, now: datetime | None = None) -> dict
     return public_stats_suppressed({
         "since": since,
         "generated_at": now,
-        "agencies": stats_per_agency(since=since, now=now),
-        "categories": stats_per_category(since=since, now=now),
+        **stats_both(since=since, now=now),
     })
 
 
