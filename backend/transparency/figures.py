@@ -32,7 +32,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from backend.core.db_locks import serialize_on
-from backend.reports.models import OPEN_STATUSES, Report, Status
+from backend.reports.models import OPEN_STATUS_LIST, OPEN_STATUSES, Report, Status
 from backend.transparency.models import DailyFigures, MedianRefresh, ResolutionMedian
 
 MEDIAN_MAX_AGE = timedelta(hours=1)
@@ -76,16 +76,25 @@ def _day(r: str, vendor: str) -> str:
 
 
 NAMES = [*COLUMNS, *SUMS]
+# The row holding every day's sum (per agency and category), so a window reads few rows whatever its
+# length: the days after its start, or the all-time row minus the days before it.
+ALL_TIME = date(1, 1, 1)
 _KEY = ["day", "agency_id", "category_id"]
 
 
+def _all_time(vendor: str) -> str:
+    return f"DATE '{ALL_TIME.isoformat()}'" if vendor == "postgresql" else f"'{ALL_TIME.isoformat()}'"
+
+
 def _upsert(r: str, sign: str, vendor: str) -> str:
+    """The row's contribution (times sign) added to its day's row and to the all-time row."""
     values = ", ".join(f"{sign} * ({v})" for v in _values(r))
     updates = ", ".join(f"{n} = {TABLE}.{n} + excluded.{n}" for n in NAMES)
-    return (
+    return "; ".join(
         f"INSERT INTO {TABLE} ({', '.join(_KEY + NAMES)}) VALUES "
-        f"({_day(r, vendor)}, COALESCE({r}.agency_id, 0), COALESCE({r}.category_id, 0), {values}) "
+        f"({day}, COALESCE({r}.agency_id, 0), COALESCE({r}.category_id, 0), {values}) "
         f"ON CONFLICT (day, agency_id, category_id) DO UPDATE SET {updates}"
+        for day in (_day(r, vendor), _all_time(vendor))
     )
 
 
@@ -145,11 +154,12 @@ def rebuild(conn: BaseDatabaseWrapper | None = None) -> None:
     sums = ", ".join(f"SUM({v}) AS {n}" for v, n in zip(_values(REPORTS), NAMES, strict=True))
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(
-            f"INSERT INTO {TABLE} ({', '.join(_KEY + NAMES)}) "
-            f"SELECT {_day(REPORTS, conn.vendor)}, COALESCE(agency_id, 0), COALESCE(category_id, 0), {sums} "
-            f"FROM {REPORTS} WHERE {COUNTED.format(r=REPORTS)} GROUP BY 1, 2, 3"
-        )
+        for day in (_day(REPORTS, conn.vendor), _all_time(conn.vendor)):
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({', '.join(_KEY + NAMES)}) "
+                f"SELECT {day}, COALESCE(agency_id, 0), COALESCE(category_id, 0), {sums} "
+                f"FROM {REPORTS} WHERE {COUNTED.format(r=REPORTS)} GROUP BY 1, 2, 3"
+            )
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -157,14 +167,14 @@ def rebuild(conn: BaseDatabaseWrapper | None = None) -> None:
 Sums = dict[tuple[str, int], dict[str, int]]  # ("agency_id" | "category_id", id) -> name -> value
 
 
-def _add(into: Sums, rows: Iterable[tuple[Any, ...]]) -> None:
+def _add(into: Sums, rows: Iterable[tuple[Any, ...]], names: list[str] = NAMES, sign: int = 1) -> None:
     for agency_id, category_id, *values in rows:
         for group, key in (("agency_id", agency_id), ("category_id", category_id)):
             if not key:
                 continue
-            target = into.setdefault((group, key), dict.fromkeys(NAMES, 0))
-            for name, value in zip(NAMES, values, strict=True):
-                target[name] += int(value or 0)
+            target = into.setdefault((group, key), dict.fromkeys(names, 0))
+            for name, value in zip(names, values, strict=True):
+                target[name] += sign * int(value or 0)
 
 
 def _next_midnight(instant: datetime) -> datetime:
@@ -174,11 +184,24 @@ def _next_midnight(instant: datetime) -> datetime:
 def sums(*, since: datetime | None, now: datetime) -> Sums:
     """Every additive figure per agency and per category, `overdue` included, for reports received since."""
     out: Sums = {}
-    aggregate = DailyFigures.objects.all()
-    if since is not None:
-        aggregate = aggregate.filter(day__gte=_next_midnight(since).date())
-    summed = aggregate.values("agency_id", "category_id").annotate(**{f"sum_{n}": Sum(n) for n in NAMES})
-    _add(out, summed.values_list("agency_id", "category_id", *(f"sum_{n}" for n in NAMES)).order_by())
+
+    def add_days(days: Any, sign: int = 1) -> None:
+        summed = days.values("agency_id", "category_id").annotate(**{f"sum_{n}": Sum(n) for n in NAMES})
+        _add(out, summed.values_list("agency_id", "category_id", *(f"sum_{n}" for n in NAMES)).order_by(), sign=sign)
+
+    if since is None:
+        add_days(DailyFigures.objects.filter(day=ALL_TIME))
+    else:
+        # Whole days from the day after since's: the shorter of "those days" and "all time minus the
+        # days before", so a window reads at most half the days (one row per agency and category each).
+        start = _next_midnight(since).date()
+        days = DailyFigures.objects.exclude(day=ALL_TIME)
+        first_day = days.aggregate(first=Min("day"))["first"] or start
+        if (timezone.now().date() - start) <= (start - first_day):
+            add_days(days.filter(day__gte=start))
+        else:
+            add_days(DailyFigures.objects.filter(day=ALL_TIME))
+            add_days(days.filter(day__lt=start), sign=-1)
     if since is not None:  # the first, partial day: its reports directly (one day at most)
         values = ", ".join(f"SUM({v})" for v in _values(REPORTS))
         with connection.cursor() as cursor:
@@ -189,15 +212,17 @@ def sums(*, since: datetime | None, now: datetime) -> Sums:
                  connection.ops.adapt_datetimefield_value(_next_midnight(since))],
             )
             _add(out, cursor.fetchall())
-    # Open with a deadline, minus those not yet due: overdue now (only recent reports are not yet due).
-    not_due = Report.objects.filter(status__in=OPEN_STATUSES, due_at__gte=now)
+    # Open with a deadline, minus those not yet due: overdue now. Not yet due are only recent reports,
+    # read from the report_open_due index.
+    not_due = Report.objects.filter(status__in_constants=OPEN_STATUS_LIST, due_at__gte=now)
     if since is not None:
         not_due = not_due.filter(created_at__gte=since)
-    for group in ("agency_id", "category_id"):
-        due_later = dict(not_due.values_list(group).annotate(n=Count("id")).values_list(group, "n").order_by())
-        for (kind, key), figures in out.items():
-            if kind == group:
-                figures["overdue"] = figures["open_with_deadline"] - due_later.get(key, 0)
+    due_later: Sums = {}
+    _add(due_later, ((agency_id, category_id, n) for agency_id, category_id, n in
+                     not_due.values("agency_id", "category_id").annotate(n=Count("id"))
+                     .values_list("agency_id", "category_id", "n").order_by()), names=["overdue"])
+    for key, found in out.items():
+        found["overdue"] = found["open_with_deadline"] - due_later.get(key, {}).get("overdue", 0)
     return out
 
 

@@ -61,7 +61,9 @@ def _table() -> list[tuple]:
 
 def _windows(now):
     midday = now - timedelta(days=2, hours=5)
-    return [None, now - timedelta(days=30), midday, now - timedelta(hours=20), now + timedelta(hours=1)]
+    # (30 days: the days after; 399 days: all time minus the days before; mid-day: a partial first day)
+    return [None, now - timedelta(days=30), now - timedelta(days=399), midday, now - timedelta(hours=20),
+            now + timedelta(hours=1)]
 
 
 def test_figures_from_the_aggregates_equal_the_figures_from_every_report(reporter):

@@ -87,4 +87,8 @@ class Migration(migrations.Migration):
             model_name='report',
             index=models.Index(fields=['area', 'created_at', 'id'], name='report_area_newest'),
         ),
+        migrations.AddIndex(
+            model_name='report',
+            index=models.Index(condition=models.Q(('status__in', ['accepted', 'assigned', 'in_progress', 'needs_review', 'reopened', 'returned', 'submitted', 'triaged'])), fields=['due_at', 'agency', 'category'], name='report_open_due'),
+        ),
     ]

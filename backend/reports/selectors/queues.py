@@ -35,7 +35,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
 from backend.core.folding import query_words
-from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, rank_of
+from backend.reports.models import OPEN_STATUS_LIST, Report, ReportEvent, Status, overdue_q, rank_of
 from backend.reports.selectors.reports import with_relations
 from routing.models import Agency, Area, Category, Urgency
 
@@ -108,7 +108,10 @@ class ReportQueueFilter(django_filters.FilterSet):
         return qs.filter(urgency_rank__in=sorted({rank_of(code) for code in value})) if value else qs
 
     def filter_open(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
-        return qs.filter(status__in=OPEN_STATUSES) if value == "true" else qs.exclude(status__in=OPEN_STATUSES)
+        # in_constants: literals, so SQLite too reads the open-only index report_queue_open
+        return qs.filter(status__in_constants=OPEN_STATUS_LIST) if value == "true" else qs.exclude(
+            status__in_constants=OPEN_STATUS_LIST
+        )
 
     def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         return qs.filter(**{"overdue_now": value == "true"})  # an annotation: spelled as a dict for the type checker
