@@ -60,15 +60,15 @@ class InConstants(models.Lookup):  # type: ignore[type-arg]
     lookup_name = "in_constants"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", []
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return "%s", ()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if not values or not all(isinstance(v, str) and _CONSTANT.fullmatch(v) for v in values):
             raise ValueError("in_constants takes a non-empty list of lower-case code constants")
-        return f"{lhs} IN ({', '.join(repr(str(v)) for v in values)})", list(params)
+        return f"{lhs} IN ({', '.join(repr(str(v)) for v in values)})", tuple(params)
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
