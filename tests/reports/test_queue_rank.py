@@ -130,3 +130,18 @@ def test_the_migration_fills_the_rank_of_existing_rows(reporter):
     # then every rank equals the one save() writes
     stored = dict(Report.objects.values_list("id", "urgency_rank"))
     assert [stored[r.pk] for r in reports] == [rank_of(r.urgency) for r in reports] == [3, 0, 2, 4, 1, 2, 0, 3, 1, 4]
+
+
+def test_in_constants_writes_literals_and_refuses_anything_else(reporter):
+    # given the open-status lookup used by the partial indexes
+    qs = Report.objects.filter(status__in_constants=["assigned", "triaged"])
+    # then the values are in the SQL itself (so SQLite can match a partial index), and the rows match
+    sql, params = qs.query.sql_with_params()
+    assert "IN ('assigned', 'triaged')" in sql and params == ()
+    make_report(reporter, status=Status.ASSIGNED)
+    make_report(reporter, status=Status.CLOSED)
+    assert list(qs.values_list("status", flat=True)) == ["assigned"]
+    # and anything that is not a plain code constant is refused before reaching the database
+    for bad in (["x'); DROP TABLE reports_report; --"], [], [3]):
+        with pytest.raises(ValueError):
+            list(Report.objects.filter(status__in_constants=bad))
