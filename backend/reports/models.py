@@ -184,6 +184,9 @@ class Report(models.Model):
                          name="report_queue_open"),
             models.Index(fields=["status", *_QUEUE_ORDER], name="report_queue_status"),
             models.Index(fields=["agency", *_QUEUE_ORDER], name="report_queue_agency"),
+            # An agency's board of open tickets (its usual view) without walking its closed ones.
+            models.Index(fields=["agency", *_QUEUE_ORDER], condition=models.Q(status__in=OPEN_STATUS_LIST),
+                         name="report_queue_agency_open"),
             models.Index(fields=["area", *_QUEUE_ORDER], name="report_queue_area"),
             models.Index(fields=["category", *_QUEUE_ORDER], name="report_queue_category"),
             # Newest first (ops, the public list, Open311) and the public list by ward.

@@ -91,4 +91,8 @@ class Migration(migrations.Migration):
             model_name='report',
             index=models.Index(condition=models.Q(('status__in', ['accepted', 'assigned', 'in_progress', 'needs_review', 'reopened', 'returned', 'submitted', 'triaged'])), fields=['due_at', 'agency', 'category'], name='report_open_due'),
         ),
+        migrations.AddIndex(
+            model_name='report',
+            index=models.Index(condition=models.Q(('status__in', ['accepted', 'assigned', 'in_progress', 'needs_review', 'reopened', 'returned', 'submitted', 'triaged'])), fields=['agency', 'urgency_rank', 'created_at', 'id'], name='report_queue_agency_open'),
+        ),
     ]
