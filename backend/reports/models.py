@@ -196,6 +196,10 @@ class Report(models.Model):
             # (backend/transparency/figures.py) reads only this short range.
             models.Index(fields=["due_at", "agency", "category"], condition=models.Q(status__in=OPEN_STATUS_LIST),
                          name="report_open_due"),
+            # Duplicate candidates (selectors/duplicates.py): open reports in a small box, by latitude
+            # first (a box a hundred metres high is a thin slice of the city), longitude checked in it.
+            models.Index(fields=["latitude", "longitude", "created_at"],
+                         condition=models.Q(status__in=OPEN_STATUS_LIST), name="report_open_position"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="report_lat_range"),
