@@ -16,6 +16,7 @@ the plan of the slowest statement of each endpoint.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import statistics
@@ -270,6 +271,9 @@ def main() -> None:
         if any(part in name for part in args.skip):
             continue
         timings, sql_timings, status, slowest, count = [], [], 0, ("", 0.0), 0
+        # Full (oldest generation) garbage collections during the calls: a p99 far above the p50 with
+        # one of these is the collector walking the process's heap, not the query.
+        collections_before = gc.get_stats()[2]["collections"]
         client.get(path)  # warm: the first call reads the pages from disk, and compiles nothing twice
         for run in range(args.runs):
             with CaptureQueriesContext(connection) as queries:
@@ -283,6 +287,8 @@ def main() -> None:
                 count = len(queries.captured_queries)
         p99 = percentile(timings, 0.99)
         verdict = "ok" if p99 <= 50 else "SLOW"
+        full_gcs = gc.get_stats()[2]["collections"] - collections_before
+        verdict += f" (full GC x{full_gcs})" if full_gcs else ""
         print(f"{name:<30}{status:>7}{count:>8}{statistics.median(timings):>9.1f}{p99:>9.1f}"
               f"{statistics.median(sql_timings):>9.1f}{percentile(sql_timings, 0.99):>9.1f}  {verdict}")
         if args.explain and slowest[0]:
