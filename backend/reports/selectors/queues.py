@@ -49,12 +49,9 @@ ORDERINGS: dict[str, list[tuple[str, bool]]] = {
 DEFAULT_ORDERING = "urgency"
 
 
-def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
-    return qs.annotate(
-        due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
-    )
-
-
+def _annotated(qs: QuerySet[Report]) -> QuerySet[Report]:
+    # Deadline order with "no deadline" last (not index-served: the due_at ordering is a rare view).
+    return qs.annotate(due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()))
 
 
 class ReportQueueFilter(django_filters.FilterSet):
@@ -208,13 +205,13 @@ def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report
     """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
     # Rows name the reporter (OperatorReportOutput): joined, not one query per row.
     now = now or timezone.now()
-    qs = with_relations(_annotated(Report.objects.all(), now)).select_related("reporter")
+    qs = with_relations(_annotated(Report.objects.all())).select_related("reporter")
     return _filtered(ReportQueueFilter, params, qs, now)
 
 
 def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report:
     report = (
-        with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+        with_relations(_annotated(Report.objects.all()))
         .select_related("reporter")
         .filter(pk=report_id)
         .first()
@@ -242,14 +239,14 @@ def _agency_id(user: User) -> int:
 
 def agency_tickets(*, user: User, params: Any, now: datetime | None = None) -> QuerySet[Report]:
     now = now or timezone.now()
-    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now))
+    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user))))
     return _filtered(AgencyTicketFilter, params, qs, now)
 
 
 def agency_ticket_get(*, user: User, report_id: int, now: datetime | None = None) -> Report:
     # Another agency's ticket answers 404: its existence is not theirs to know.
     report = (
-        with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+        with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user))))
         .filter(pk=report_id)
         .first()
     )
