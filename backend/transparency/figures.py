@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from backend.core.db_locks import serialize_on
@@ -214,13 +214,19 @@ def sums(*, since: datetime | None, now: datetime) -> Sums:
             _add(out, cursor.fetchall())
     # Open with a deadline, minus those not yet due: overdue now. Not yet due are only recent reports,
     # counted from the report_open_due index alone (COUNT(*): no column outside the index).
-    not_due = Report.objects.filter(status__in_constants=OPEN_STATUS_LIST, due_at__gte=now)
+    # SQLite is told the index: among the open-only partial indexes it picked report_queue_agency_open
+    # and read all of it (0.9 s at a million reports).
+    hint = " INDEXED BY report_open_due" if connection.vendor == "sqlite" else ""
+    sql = (f"SELECT agency_id, category_id, COUNT(*) FROM {REPORTS}{hint} WHERE status IN {_in(OPEN_STATUS_LIST)} "
+           "AND due_at >= %s")
+    params = [connection.ops.adapt_datetimefield_value(now)]
     if since is not None:
-        not_due = not_due.filter(created_at__gte=since)
+        sql += " AND created_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(since))
     due_later: Sums = {}
-    _add(due_later, ((agency_id, category_id, n) for agency_id, category_id, n in
-                     not_due.values("agency_id", "category_id").annotate(n=Count("*"))
-                     .values_list("agency_id", "category_id", "n").order_by()), names=["overdue"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY agency_id, category_id", params)
+        _add(due_later, cursor.fetchall(), names=["overdue"])
     for key, found in out.items():
         found["overdue"] = found["open_with_deadline"] - due_later.get(key, {}).get("overdue", 0)
     return out
