@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,9 @@ S = Status
 OPEN_STATUSES = frozenset(
     {S.SUBMITTED, S.TRIAGED, S.NEEDS_REVIEW, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}
 )
+# The same, as the list every query and partial index spells (SQLite uses a partial index only for a
+# query whose condition is written exactly like the index's: same values, same order).
+OPEN_STATUS_LIST = sorted(OPEN_STATUSES)
 # Finished, for now or for good: the complement of OPEN_STATUSES.
 DONE_STATUSES = frozenset(Status.values) - OPEN_STATUSES
 # Nothing more happens to these (a closed report may still be reopened within the reopen window).
@@ -42,9 +46,34 @@ FINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
 URGENCY_ORDER: tuple[str, ...] = (Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL, Urgency.LOW)
 
 
+_CONSTANT = re.compile(r"[a-z_]+")
+
+
+@models.CharField.register_lookup
+class InConstants(models.Lookup):  # type: ignore[type-arg]
+    """`field__in_constants=[...]`: IN with the values written into the SQL, not bound as parameters.
+
+    For our own status constants only: a partial index's WHERE holds literals, and SQLite uses the
+    index only for a query whose condition has the same literals (bound parameters never match).
+    """
+
+    lookup_name = "in_constants"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return "%s", ()
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values or not all(isinstance(v, str) and _CONSTANT.fullmatch(v) for v in values):
+            raise ValueError("in_constants takes a non-empty list of lower-case code constants")
+        return f"{lhs} IN ({', '.join(repr(str(v)) for v in values)})", tuple(params)
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def open(self) -> ReportQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(status__in_constants=OPEN_STATUS_LIST)
 
     def done(self) -> ReportQuerySet:
         return self.filter(status__in=DONE_STATUSES)
@@ -55,13 +84,17 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
 def overdue_q(now: datetime) -> models.Q:
     """Open with its deadline passed: the one definition of overdue for queries (see Report.is_overdue)."""
-    return models.Q(status__in=OPEN_STATUSES, due_at__lt=now)
+    return models.Q(status__in_constants=OPEN_STATUS_LIST, due_at__lt=now)
 
 
-def urgency_rank() -> models.Case:
-    """URGENCY_ORDER as a sortable SQL expression (0 = critical)."""
-    whens = [models.When(urgency=code, then=models.Value(rank)) for rank, code in enumerate(URGENCY_ORDER)]
-    return models.Case(*whens, default=models.Value(len(URGENCY_ORDER)), output_field=models.IntegerField())
+def rank_of(urgency: str) -> int:
+    """URGENCY_ORDER as a number (0 = critical; not yet triaged after every known urgency)."""
+    return URGENCY_ORDER.index(urgency) if urgency in URGENCY_ORDER else len(URGENCY_ORDER)
+
+
+# The queue's orders, each served by an index (docs/performance.md section 5): the rank is stored
+# (Report.urgency_rank) because a computed CASE cannot be read from an index in order.
+_QUEUE_ORDER = ["urgency_rank", "created_at", "id"]
 
 
 class Report(models.Model):
@@ -74,7 +107,8 @@ class Report(models.Model):
     latitude = models.FloatField("vĩ độ / latitude")
     longitude = models.FloatField("kinh độ / longitude")
     status = models.CharField(
-        "trạng thái / status", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        "trạng thái / status", max_length=16, choices=Status.choices, default=Status.SUBMITTED,
+        db_index=False,  # report_queue_status leads with it
     )
     category_hint = models.ForeignKey(
         "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -84,8 +118,11 @@ class Report(models.Model):
     category = models.ForeignKey(
         "routing.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
         verbose_name="lĩnh vực / category",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     urgency = models.CharField("mức độ khẩn / urgency", max_length=8, choices=Urgency.choices, blank=True)
+    # rank_of(urgency), written by save() with it: the operators' queue is ordered by it from an index.
+    urgency_rank = models.PositiveSmallIntegerField(default=len(URGENCY_ORDER), editable=False)
     # What the model said, kept apart from the final values so corrections become training data.
     predicted_category = models.CharField(max_length=40, blank=True)
     predicted_urgency = models.CharField(max_length=8, blank=True)
@@ -96,10 +133,12 @@ class Report(models.Model):
     area = models.ForeignKey(
         "routing.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="reports",
         verbose_name="phường/xã / ward",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     agency = models.ForeignKey(
         "routing.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
         verbose_name="đơn vị xử lý / agency",
+        db_index=False,  # the report_queue_* index on it leads with it
     )
     due_at = models.DateTimeField("hạn xử lý / deadline", null=True, blank=True, db_index=True)
     # Why routing chose this agency (shown to operators): the rule id and a one-line reason.
@@ -124,7 +163,7 @@ class Report(models.Model):
     # When the retention command removed its personal data (services/retention.py); the record stays.
     anonymised_at = models.DateTimeField("ẩn danh hoá lúc / anonymised at", null=True, blank=True)
     client_created_at = models.DateTimeField("thời điểm tạo trên máy / queued on phone at", null=True, blank=True)
-    created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("thời điểm nhận / received at", auto_now_add=True)  # report_newest
     updated_at = models.DateTimeField(auto_now=True)
     # The description's words folded (no marks, lower case), so operators find "đường ngập" by typing
     # "duong ngap" and the other way round; written on every save from the description.
@@ -136,7 +175,32 @@ class Report(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "phản ánh / report"
         verbose_name_plural = "phản ánh / reports"
-        indexes = [models.Index(fields=["reporter", "-created_at"])]
+        indexes = [
+            models.Index(fields=["reporter", "-created_at"]),
+            # The queue: default order, then each filter followed by the same order; open-only apart
+            # because open reports are a small share of the table once the city has run for a while.
+            models.Index(fields=_QUEUE_ORDER, name="report_queue"),
+            models.Index(fields=_QUEUE_ORDER, condition=models.Q(status__in=OPEN_STATUS_LIST),
+                         name="report_queue_open"),
+            models.Index(fields=["status", *_QUEUE_ORDER], name="report_queue_status"),
+            models.Index(fields=["agency", *_QUEUE_ORDER], name="report_queue_agency"),
+            # An agency's board of open tickets (its usual view) without walking its closed ones.
+            models.Index(fields=["agency", *_QUEUE_ORDER], condition=models.Q(status__in=OPEN_STATUS_LIST),
+                         name="report_queue_agency_open"),
+            models.Index(fields=["area", *_QUEUE_ORDER], name="report_queue_area"),
+            models.Index(fields=["category", *_QUEUE_ORDER], name="report_queue_category"),
+            # Newest first (ops, the public list, Open311) and the public list by ward.
+            models.Index(fields=["created_at", "id"], name="report_newest"),
+            models.Index(fields=["area", "created_at", "id"], name="report_area_newest"),
+            # Open and not yet due, by agency and category: the public statistics' overdue figure
+            # (backend/transparency/figures.py) reads only this short range.
+            models.Index(fields=["due_at", "agency", "category"], condition=models.Q(status__in=OPEN_STATUS_LIST),
+                         name="report_open_due"),
+            # Duplicate candidates (selectors/duplicates.py): open reports in a small box, by latitude
+            # first (a box a hundred metres high is a thin slice of the city), longitude checked in it.
+            models.Index(fields=["latitude", "longitude", "created_at"],
+                         condition=models.Q(status__in=OPEN_STATUS_LIST), name="report_open_position"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="report_lat_range"),
             models.CheckConstraint(
@@ -149,9 +213,11 @@ class Report(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = folding.search_text(self.description)
+        self.urgency_rank = rank_of(self.urgency)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        if update_fields is not None:
+            derived = {"description": "search_text", "urgency": "urgency_rank"}
+            kwargs["update_fields"] = {*update_fields, *(derived[f] for f in update_fields if f in derived)}
         super().save(*args, **kwargs)
 
     @property

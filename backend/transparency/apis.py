@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,10 +27,18 @@ from backend.reports.outputs import NameSerializer, PublicReportDetailOutput, Pu
 from backend.transparency import selectors as public_selectors
 
 
-class PublicReportPagination(PageNumberPagination):
+class PublicReportPagination(CursorPagination):
+    """Newest first by keyset: `next`/`previous` carry the position, there is no total.
+
+    A total would be a COUNT(*) over every published row matching the filters (0.9 s at a million
+    reports, docs/performance.md section 5); a cursor page reads its rows from the report_newest or
+    report_area_newest index and stops.
+    """
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    ordering = ("-created_at", "-id")
 
 
 PUBLIC_LIST_PARAMETERS = [
@@ -49,7 +57,7 @@ PUBLIC_LIST_PARAMETERS = [
     ),
     OpenApiParameter("until", str, description="received at or before; a date includes the whole day"),
     OpenApiParameter("bbox", str, description="`min_lon,min_lat,max_lon,max_lat` (WGS84 degrees)"),
-    OpenApiParameter("page", int),
+    OpenApiParameter("cursor", str, description="the `next` or `previous` link's cursor"),
     OpenApiParameter("page_size", int, description="default 50, at most 200"),
 ]
 
@@ -64,7 +72,8 @@ class PublicReportListApi(APIView):
         parameters=PUBLIC_LIST_PARAMETERS,
         responses={200: PublicReportOutput(many=True)},
         tags=["public"],
-        description="Anonymised reports, newest first, paginated. No reporter identity, contacts in "
+        description="Anonymised reports, newest first, in pages linked by `next` and `previous` (no "
+        "total: follow `next` until it is null). No reporter identity, contacts in "
         "descriptions masked, positions rounded to about 11 m. Rejected reports are not published; merged "
         "duplicates are not listed (they count in `me_too_count` of the report they joined).",
     )

@@ -35,7 +35,7 @@ from backend.epidemic.public import public_stats_suppressed
 from backend.reports.models import OPEN_STATUSES, Photo, Report, ReportEvent, Status
 from backend.reports.publication import note_outside_the_city, published_q
 from backend.reports.redaction import redact_contacts
-from backend.transparency.stats import stats_per_agency, stats_per_category
+from backend.transparency.stats import stats_both
 from routing.selectors import agencies_all, areas_all, categories_all
 
 PUBLIC_COORDINATE_DECIMALS = 4
@@ -140,7 +140,8 @@ class BBoxFilter(django_filters.Filter):
 
 
 class PublicReportFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=LISTED_STATUSES)
+    # distinct=False: no filter here can repeat a row, and DISTINCT would sort every match first.
+    status = django_filters.MultipleChoiceFilter(choices=LISTED_STATUSES, distinct=False)
     # Codes are checked against the city's lists: a typo answers 400, not an empty map.
     category = django_filters.ModelChoiceFilter(to_field_name="code", queryset=categories_all())
     area = django_filters.ModelChoiceFilter(to_field_name="code", queryset=areas_all())
@@ -167,7 +168,7 @@ def _filtered(params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
 def public_report_list(*, params: Any) -> QuerySet[Report]:
     """Published reports except merged duplicates, filtered by the query parameters, newest first."""
     qs = published_reports().exclude(status=Status.MERGED)
-    return _filtered(params, qs).order_by("-created_at", "-id")
+    return _filtered(params, qs).order_by("-created_at", "-id")  # the apis' CursorPagination keeps this order
 
 
 def public_report_get(*, report_id: int) -> Report:
@@ -200,8 +201,7 @@ def public_stats(*, since: datetime | None, now: datetime | None = None) -> dict
     return public_stats_suppressed({
         "since": since,
         "generated_at": now,
-        "agencies": stats_per_agency(since=since, now=now),
-        "categories": stats_per_category(since=since, now=now),
+        **stats_both(since=since, now=now),
     })
 
 

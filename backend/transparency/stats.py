@@ -1,6 +1,9 @@
 """Per-agency and per-category figures: counts, on-time share, median time to resolve, satisfaction.
 
-Selectors only (the public issue publishes them). Definitions, so the figures can be trusted:
+Selectors only (the public issue publishes them). Read from the aggregates of figures.py (a request
+reads a few thousand aggregate rows, never every report); figures_from_rows computes the same figures
+from the reports, the reference the tests hold the aggregates to. Definitions, so the figures can be
+trusted:
 - `total`: reports of that agency/category, merged duplicates left out (they count on the report
   they joined, as its "me too");
 - `open`: not yet resolved, closed, rejected or merged; `overdue`: open with its deadline passed;
@@ -23,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.reports.models import OPEN_STATUSES, Report, Status
+from backend.transparency import figures
 from routing.selectors import agencies_active, categories_active
 
 
@@ -58,9 +62,10 @@ class Figures:
         }
 
 
-def _figures(
+def figures_from_rows(
     group_field: str, names: dict[int, tuple[str, str, str]], *, since: datetime | None, now: datetime
 ) -> list[dict[str, Any]]:
+    """The figures computed from every report of the window (reads them all: the reference, not for requests)."""
     rows = Report.objects.exclude(status=Status.MERGED).filter(**{f"{group_field}__isnull": False})
     if since is not None:
         rows = rows.filter(Q(created_at__gte=since))
@@ -93,13 +98,50 @@ def _figures(
     return [by_key[key].as_dict() for key in names]
 
 
+def _from_aggregates(
+    group_field: str, names: dict[int, tuple[str, str, str]], sums: figures.Sums,
+    medians: dict[tuple[str, int], float | None],
+) -> list[dict[str, Any]]:
+    rows = []
+    for key, (code, name_vi, name_en) in names.items():
+        found = sums.get((group_field, key), {})
+        row = Figures(code, name_vi, name_en, total=found.get("total", 0), open=found.get("open", 0),
+                      overdue=found.get("overdue", 0), resolved=found.get("resolved", 0),
+                      rated=found.get("rated", 0))
+        if found.get("resolved_with_deadline"):
+            row.on_time_share = round(found["on_time"] / found["resolved_with_deadline"], 3)
+        if row.resolved:
+            row.median_hours_to_resolve = medians.get((group_field, key))
+        if row.rated:
+            row.satisfaction = round(found["stars_sum"] / row.rated, 2)
+        rows.append(row.as_dict())
+    return rows
+
+
+def agency_names() -> dict[int, tuple[str, str, str]]:
+    return {a.pk: (a.code, a.name_vi, a.name_en) for a in agencies_active().order_by("code")}
+
+
+def category_names() -> dict[int, tuple[str, str, str]]:
+    return {c.pk: (c.code, c.name_vi, c.name_en) for c in categories_active()}
+
+
+def stats_both(*, since: datetime | None = None, now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Per agency (code order, agencies with no reports included, with zeros) and per category (the
+    taxonomy's order), from one read of the aggregates."""
+    now = now or timezone.now()
+    sums, medians = figures.sums(since=since, now=now), figures.medians(since=since)
+    return {
+        "agencies": _from_aggregates("agency_id", agency_names(), sums, medians),
+        "categories": _from_aggregates("category_id", category_names(), sums, medians),
+    }
+
+
 def stats_per_agency(*, since: datetime | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per active agency, in code order (agencies with no reports included, with zeros)."""
-    names = {a.pk: (a.code, a.name_vi, a.name_en) for a in agencies_active().order_by("code")}
-    return _figures("agency_id", names, since=since, now=now or timezone.now())
+    return stats_both(since=since, now=now)["agencies"]
 
 
 def stats_per_category(*, since: datetime | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per active category, in the taxonomy's order."""
-    names = {c.pk: (c.code, c.name_vi, c.name_en) for c in categories_active()}
-    return _figures("category_id", names, since=since, now=now or timezone.now())
+    return stats_both(since=since, now=now)["categories"]

@@ -285,3 +285,31 @@ def test_token_answers_with_the_service_request_id(public, reporter):
     assert [(c.tag, c.text) for c in root[0]] == [("service_request_id", str(report.pk)), ("token", str(report.pk))]
     missing = public.get(f"{BASE}/tokens/nope.json", {"locale": "en"})
     assert (missing.status_code, missing.json()) == (404, [{"code": 404, "description": "token provided was not found: nope."}])
+
+
+def test_pages_of_page_size_and_older_ones_by_end_date_miss_nothing(public, reporter):
+    # given five requests, the middle two received within the same second (w3 datetimes have whole
+    # seconds, so the client's next end_date names that second, not the instant)
+    made = [make_report(reporter, created_ago=timedelta(minutes=50 - 10 * i)) for i in range(5)]
+    from backend.reports.models import Report
+
+    second = made[2].created_at.replace(microsecond=500_000)
+    Report.objects.filter(pk=made[1].pk).update(created_at=second - timedelta(microseconds=400_000))
+    Report.objects.filter(pk=made[2].pk).update(created_at=second)
+    # when a client reads three at a time, then asks again with the last requested_datetime it got
+    first = public.get(f"{BASE}/requests.json", {"page_size": 3}).json()
+    older = public.get(f"{BASE}/requests.json", {"page_size": 3, "end_date": first[-1]["requested_datetime"]}).json()
+    # then the first answer is the newest three, and the next one starts again at that second: the
+    # request of the same second received earlier is there, not skipped
+    newest = [str(r.pk) for r in reversed(made)]
+    assert (ids(first), ids(older)) == (newest[:3], newest[2:])
+
+
+def test_default_page_and_a_page_size_above_the_cap_is_refused(public, reporter):
+    from backend.transparency.open311 import selectors
+
+    made = [make_report(reporter, created_ago=timedelta(minutes=i)) for i in range(3)]
+    assert len(public.get(f"{BASE}/requests.json").json()) == 3 == len(made)
+    assert selectors.DEFAULT_PAGE_SIZE == 50 and selectors.MAX_REQUESTS == 200
+    response = public.get(f"{BASE}/requests.json", {"page_size": 201})
+    assert response.status_code == 400

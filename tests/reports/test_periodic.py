@@ -81,8 +81,10 @@ def test_every_pass_writes_a_heartbeat(reporter):
     periodic.run_pass()
     beats = list(JobHeartbeat.objects.filter(name="periodic").order_by("id").values_list("detail", flat=True))
     assert beats == [
-        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0},
-        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0},
+        {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0,
+         "medians_refreshed": True},
+        {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0,
+         "medians_refreshed": False},
     ]
 
 
@@ -90,7 +92,9 @@ def test_command_once_prints_the_counts(reporter):
     make_report(reporter, status=Status.IN_PROGRESS, due_in=-timedelta(minutes=1))
     out = StringIO()
     call_command("run_periodic_jobs", "--once", stdout=out)
-    assert out.getvalue().strip() == "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0 alerts_announced=0"
+    assert out.getvalue().strip() == (
+        "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0 alerts_announced=0 medians_refreshed=True"
+    )
     assert JobHeartbeat.objects.count() == 1
 
 

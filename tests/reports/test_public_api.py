@@ -58,7 +58,9 @@ def test_a_submitted_report_is_published_without_anything_that_names_its_reporte
     # then the report is there, in the city's words, with the contacts masked and the position rounded
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 1
+    assert (set(body), len(body["results"]), body["next"], body["previous"]) == (
+        {"next", "previous", "results"}, 1, None, None
+    )
     row = body["results"][0]
     assert row["id"] == mine["id"]
     assert row["description"] == (
@@ -240,14 +242,41 @@ def test_bad_filters_are_refused_with_the_field_named(reporter, public, query, f
 
 
 def test_pages_newest_first(reporter, public):
+    # given five reports an hour apart
     made = [make_report(reporter, created_ago=timedelta(hours=10 - i)) for i in range(5)]
+    # when the public pages two at a time by the `next` links
     first = public.get(f"{URL}?page_size=2").json()
-    assert first["count"] == 5
-    assert ids(first) == [made[4].pk, made[3].pk]
-    assert first["next"] == "http://testserver/api/v1/public/reports/?page=2&page_size=2"
-    last = public.get(f"{URL}?page=3&page_size=2").json()
-    assert ids(last) == [made[0].pk]
-    assert last["next"] is None
+    assert (set(first), ids(first), first["previous"]) == ({"next", "previous", "results"}, [made[4].pk, made[3].pk], None)
+    assert first["next"].startswith("http://testserver/api/v1/public/reports/?cursor=")
+    second = public.get(first["next"]).json()
+    last = public.get(second["next"]).json()
+    # then newest first, the last page has no `next`, and `previous` goes back one page
+    assert (ids(second), ids(last), last["next"]) == ([made[2].pk, made[1].pk], [made[0].pk], None)
+    assert ids(public.get(last["previous"]).json()) == [made[2].pk, made[1].pk]
+
+
+def test_cursor_pages_walk_every_published_row_once_even_with_equal_instants(reporter, public):
+    # given seven reports, three of them received at the same instant, and one that is not published
+    made = [make_report(reporter, created_ago=timedelta(hours=i)) for i in range(7)]
+    Report.objects.filter(pk__in=[made[2].pk, made[3].pk, made[4].pk]).update(created_at=made[3].created_at)
+    make_report(reporter, status=Status.REJECTED)
+    # when walked one, two and three at a time
+    expected = list(Report.objects.filter(pk__in=[r.pk for r in made]).order_by("-created_at", "-id")
+                    .values_list("id", flat=True))
+    for size in (1, 2, 3):
+        seen, url = [], f"{URL}?page_size={size}"
+        while url:
+            body = public.get(url).json()
+            seen += ids(body)
+            url = body["next"]
+        # then every published report once, newest first (the id breaks ties), the rejected one never
+        assert seen == expected
+
+
+def test_a_bad_cursor_is_refused(reporter, public):
+    response = public.get(f"{URL}?cursor=not-a-cursor")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"]
 
 
 def test_overdue_is_derived_from_the_deadline(reporter, public):

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from backend.reports.models import OPEN_STATUSES, Photo, Report
+from backend.reports.models import OPEN_STATUS_LIST, Photo, Report
 from triage.text import fold
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -70,7 +70,7 @@ def duplicate_candidates(*, report: Report) -> list[DuplicateCandidate]:
     dlon = radius / (111_320.0 * max(0.01, math.cos(math.radians(report.latitude))))
     nearby = (
         Report.objects.filter(
-            status__in=OPEN_STATUSES,
+            status__in_constants=OPEN_STATUS_LIST,  # literals: the partial index report_open_position
             created_at__gte=report.created_at - window,
             created_at__lte=report.created_at + window,
             latitude__range=(report.latitude - dlat, report.latitude + dlat),

@@ -17,14 +17,14 @@ from typing import Any
 
 import django_filters
 from django.db.models import (
-    BooleanField,
-    Case,
     DateTimeField,
+    F,
     Q,
     QuerySet,
+    Subquery,
     Value,
-    When,
 )
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,9 +32,9 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.exceptions import InvalidInput
 from backend.core.folding import query_words
-from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, Status, overdue_q, urgency_rank
+from backend.reports.models import OPEN_STATUS_LIST, Report, ReportEvent, Status, overdue_q, rank_of
 from backend.reports.selectors.reports import with_relations
-from routing.models import Urgency
+from routing.models import Agency, Area, Category, Urgency
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -49,23 +49,23 @@ ORDERINGS: dict[str, list[tuple[str, bool]]] = {
 DEFAULT_ORDERING = "urgency"
 
 
-def _annotated(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
-    return qs.annotate(
-        urgency_rank=urgency_rank(),
-        due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
-        # Named apart from Report.is_overdue(now), which the outputs call; this one is for filtering.
-        overdue_now=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
-    )
-
-
+def _annotated(qs: QuerySet[Report]) -> QuerySet[Report]:
+    # Deadline order with "no deadline" last (not index-served: the due_at ordering is a rare view).
+    return qs.annotate(due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()))
 
 
 class ReportQueueFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    category = django_filters.CharFilter(field_name="category__code")
-    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
-    area = django_filters.CharFilter(field_name="area__code")
-    agency = django_filters.CharFilter(field_name="agency__code")
+    # distinct=False: every filter here is on the report's own row or a to-one join, so no row can
+    # repeat, and a DISTINCT would sort the whole filtered set before the first page (section 5 of
+    # docs/performance.md).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    # Codes become ids in a scalar subquery, so the plan probes report_queue_<column> for that id (a
+    # join filtered on the code made PostgreSQL walk report_queue and drop the other agencies' rows).
+    category = django_filters.CharFilter(method="filter_code")
+    # On the stored rank, so the report_queue_* indexes serve "this urgency, oldest first".
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, distinct=False, method="filter_urgency")
+    area = django_filters.CharFilter(method="filter_code")
+    agency = django_filters.CharFilter(method="filter_code")
     # A choice, not a BooleanFilter: those read "maybe" as "no filter" instead of refusing it.
     overdue = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_overdue")
     # The status group (models.OPEN_STATUSES), so a screen asks for "open" without a copy of the list.
@@ -88,11 +88,31 @@ class ReportQueueFilter(django_filters.FilterSet):
             words &= Q(search_text__contains=f" {word}")
         return qs.filter(Q(tracking_code__iexact=text) | words) if words else qs.filter(tracking_code__iexact=text)
 
+    def filter_code(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        ids = {
+            "category": Category.objects.filter(code=value),
+            "area": Area.objects.filter(code=value),
+            "agency": Agency.objects.filter(code=value),
+        }[name].values("id")[:1]
+        return qs.filter(**{f"{name}_id": Subquery(ids)})
+
+    def filter_urgency(self, qs: QuerySet[Report], name: str, value: list[str]) -> QuerySet[Report]:
+        return qs.filter(urgency_rank__in=sorted({rank_of(code) for code in value})) if value else qs
+
     def filter_open(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
-        return qs.filter(status__in=OPEN_STATUSES) if value == "true" else qs.exclude(status__in=OPEN_STATUSES)
+        # in_constants: literals, so SQLite too reads the open-only index report_queue_open
+        return qs.filter(status__in_constants=OPEN_STATUS_LIST) if value == "true" else qs.exclude(
+            status__in_constants=OPEN_STATUS_LIST
+        )
+
+    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
 
     def filter_overdue(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
-        return qs.filter(**{"overdue_now": value == "true"})  # an annotation: spelled as a dict for the type checker
+        # The definition itself (not a CASE annotation): the planner then reads the open-only index
+        # report_queue_open and checks the deadline on it.
+        return qs.filter(overdue_q(self.now)) if value == "true" else qs.exclude(overdue_q(self.now))
 
 
 class AgencyTicketFilter(ReportQueueFilter):
@@ -101,8 +121,10 @@ class AgencyTicketFilter(ReportQueueFilter):
         fields = ["status", "category", "urgency", "area", "overdue", "open", "q"]
 
 
-def _filtered(filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report]) -> QuerySet[Report]:
-    filterset = filterset_class(params, queryset=qs)
+def _filtered(
+    filterset_class: type[ReportQueueFilter], params: Any, qs: QuerySet[Report], now: datetime
+) -> QuerySet[Report]:
+    filterset = filterset_class(params, queryset=qs, now=now)
     if not filterset.is_valid():
         raise InvalidInput("invalid", fields={k: [str(e) for e in v] for k, v in filterset.errors.items()})
     return filterset.qs
@@ -133,15 +155,30 @@ def _decode(cursor: str, width: int) -> list[Any]:
     return values
 
 
-def _after(columns: list[tuple[str, bool]], values: list[Any]) -> Q:
-    """Rows strictly after `values` in the order of `columns` (row-value comparison, spelled out)."""
-    condition = Q(pk__in=[])
-    for i, (name, descending) in enumerate(columns):
-        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[i]})
-        for earlier, value in zip(columns[:i], values[:i], strict=True):
-            step &= Q(**{earlier[0]: value})
-        condition |= step
-    return condition
+class _RowAfter(TupleGreaterThan):
+    """`(a, b, c) > (x, y, z)` on every database: Django spells it as ORs on SQLite (for SQLite older
+    than 3.15), which SQLite cannot use as an index range; the SQLite this project needs has row values."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
+class _RowBefore(TupleLessThan):
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
+def _after(columns: list[tuple[str, bool]], values: list[Any]) -> TupleGreaterThan | TupleLessThan:
+    """Rows strictly after `values` in the order of `columns`: one row-value comparison.
+
+    `(urgency_rank, created_at, id) > (2, t, 7)` is an index condition for PostgreSQL and SQLite,
+    so a later page starts where the last one stopped instead of filtering from the first row (the
+    same condition spelled as ORs is not). Every ordering has all its columns in one direction.
+    """
+    directions = {descending for _, descending in columns}
+    assert len(directions) == 1, "a keyset ordering has all its columns in one direction"
+    lookup = _RowBefore if directions.pop() else _RowAfter
+    return lookup(Tuple(*(F(name) for name, _ in columns)), tuple(values))
 
 
 def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | None, size: int) -> Page:
@@ -167,13 +204,14 @@ def keyset_page(qs: QuerySet[Report], *, ordering: str | None, cursor: str | Non
 def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report]:
     """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
     # Rows name the reporter (OperatorReportOutput): joined, not one query per row.
-    qs = with_relations(_annotated(Report.objects.all(), now or timezone.now())).select_related("reporter")
-    return _filtered(ReportQueueFilter, params, qs)
+    now = now or timezone.now()
+    qs = with_relations(_annotated(Report.objects.all())).select_related("reporter")
+    return _filtered(ReportQueueFilter, params, qs, now)
 
 
 def report_get_for_ops(*, report_id: int, now: datetime | None = None) -> Report:
     report = (
-        with_relations(_annotated(Report.objects.all(), now or timezone.now()))
+        with_relations(_annotated(Report.objects.all()))
         .select_related("reporter")
         .filter(pk=report_id)
         .first()
@@ -200,14 +238,15 @@ def _agency_id(user: User) -> int:
 
 
 def agency_tickets(*, user: User, params: Any, now: datetime | None = None) -> QuerySet[Report]:
-    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
-    return _filtered(AgencyTicketFilter, params, qs)
+    now = now or timezone.now()
+    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user))))
+    return _filtered(AgencyTicketFilter, params, qs, now)
 
 
 def agency_ticket_get(*, user: User, report_id: int, now: datetime | None = None) -> Report:
     # Another agency's ticket answers 404: its existence is not theirs to know.
     report = (
-        with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)), now or timezone.now()))
+        with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user))))
         .filter(pk=report_id)
         .first()
     )

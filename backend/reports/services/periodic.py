@@ -1,5 +1,6 @@
 """Periodic work over database rows: deadlines passing, resolved reports nobody rated, old keys,
-warnings coming into force or expiring (told to the live warning stream).
+warnings coming into force or expiring (told to the live warning stream), the public statistics'
+medians (hourly).
 
 One pass is a handful of short transactions; several processes may run passes at the same time
 (several workers in production, or `serve` plus a stray `run_periodic_jobs`): each report is claimed
@@ -25,6 +26,7 @@ from backend.core.models import JobHeartbeat
 from backend.reports.models import Report, Status
 from backend.reports.services import lifecycle
 from backend.reports.services.intake import idempotency_keys_purge
+from backend.transparency import figures
 from realtime import log as event_log
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class PassCounts:
     idempotency_keys_purged: int
     events_purged: int
     alerts_announced: int
+    # The public statistics' medians (backend/transparency/figures.py), recomputed at most hourly.
+    medians_refreshed: bool = False
 
 
 def overdue_mark_all(*, now: datetime) -> int:
@@ -72,6 +76,7 @@ def run_pass(*, now: datetime | None = None) -> PassCounts:
         # Events past the retention window; a client resuming from before them is told to reload.
         events_purged=event_log.purge_expired(now=now),
         alerts_announced=alerts_announce_due(now=now),
+        medians_refreshed=figures.medians_refresh(now=now),
     )
     JobHeartbeat.objects.create(name=JOB_NAME, host=socket.gethostname()[:120], detail=asdict(counts))
     JobHeartbeat.objects.filter(name=JOB_NAME, beat_at__lt=now - timedelta(days=HEARTBEAT_KEEP_DAYS)).delete()

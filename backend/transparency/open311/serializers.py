@@ -22,7 +22,7 @@ from backend.reports.models import Report, Status
 from backend.reports.outputs import PhotoOutput
 from backend.reports.redaction import redact_contacts
 from backend.transparency import selectors as public_selectors
-from backend.transparency.open311.selectors import MAX_REQUESTS, MAX_WINDOW, RequestSearch
+from backend.transparency.open311.selectors import DEFAULT_PAGE_SIZE, MAX_REQUESTS, MAX_WINDOW, RequestSearch
 from routing.models import Area, Category
 from routing.selectors import categories_all
 
@@ -294,6 +294,14 @@ class RequestSearchInput(serializers.Serializer):  # type: ignore[type-arg]
     start_date = serializers.CharField(required=False, allow_blank=True)
     end_date = serializers.CharField(required=False, allow_blank=True)
     status = serializers.CharField(required=False, allow_blank=True)
+    # An extension of GeoReport v2 (which lets the server limit the answer); above the cap is refused
+    # at validation, not silently cut, so a client learns the limit.
+    page_size = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_page_size(self, value: int) -> int:
+        if value > MAX_REQUESTS:
+            raise serializers.ValidationError(f"at most {MAX_REQUESTS}")
+        return value
 
     def validate_service_request_id(self, value: str) -> list[int] | None:
         if not value:
@@ -320,7 +328,12 @@ class RequestSearchInput(serializers.Serializer):  # type: ignore[type-arg]
         return _instant(value)
 
     def validate_end_date(self, value: str) -> datetime | None:
-        return _instant(value, end_of_day=True)
+        end = _instant(value, end_of_day=True)
+        # A datetime without fractions includes its whole second: a client paging back with the last
+        # requested_datetime it saw (w3 datetimes have whole seconds) misses nothing of that second.
+        if end is not None and end.microsecond == 0:
+            end = end.replace(microsecond=999_999)
+        return end
 
     def validate_status(self, value: str) -> frozenset[str]:
         statuses = frozenset(_list(value))
@@ -347,6 +360,7 @@ class RequestSearchInput(serializers.Serializer):  # type: ignore[type-arg]
             start=values.get("start_date"),
             end=values.get("end_date"),
             statuses=values.get("status") or frozenset({STATUS_OPEN, STATUS_CLOSED}),
+            page_size=values.get("page_size") or DEFAULT_PAGE_SIZE,
         )
 
 

@@ -155,12 +155,18 @@ class RequestListCreateApi(Open311View):
             OpenApiParameter("start_date", str, description="w3 datetime or date; the window is at most 90 days"),
             OpenApiParameter("end_date", str, description="w3 datetime or date (a date includes the whole day)"),
             OpenApiParameter("status", str, description="`open`, `closed` or `open,closed`"),
+            OpenApiParameter(
+                "page_size", int,
+                description=f"requests per answer, default {selectors.DEFAULT_PAGE_SIZE}, at most "
+                f"{selectors.MAX_REQUESTS}; older ones: ask again with end_date = the last requested_datetime",
+            ),
         ],
         responses={200: Open311ServiceRequestOutput(many=True), 400: ERRORS, 404: ERRORS},
         tags=["open311"],
         description="Published requests, newest first: the last 90 days unless start_date/end_date say "
-        "otherwise, at most 1000. Merged duplicates and rejected reports are listed only when asked for "
-        "by `service_request_id`. Status: our open statuses are `open`; resolved, closed, rejected and "
+        "otherwise, `page_size` of them (older ones: ask again with end_date = the last requested_datetime "
+        "received; a request may then come twice, never be skipped). Merged duplicates and rejected "
+        "reports are listed only when asked for by `service_request_id`. Status: our open statuses are `open`; resolved, closed, rejected and "
         "merged are `closed`.",
     )
     def get(self, request: Request, response_format: str) -> Response:
