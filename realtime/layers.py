@@ -119,13 +119,19 @@ class FanoutRedisChannelLayer(RedisChannelLayer):
             raise
 
     def _start(self, pump: _Pump) -> None:
-        # Two loops would pop each other's messages off the one Redis key of this process: refuse, as
-        # channels-redis does ("Two event loops are trying to receive() on one channel layer at once").
+        # Two running loops would pop each other's messages off the one Redis key of this process:
+        # refuse, as channels-redis does. The pumps of a loop that has stopped (a short-lived loop of
+        # async_to_sync that received once) are dropped instead: they must not block this one.
         if not pump.running:
             loop = asyncio.get_running_loop()
             for other_loop, pumps in list(self._pumps.items()):
-                if other_loop is not loop and not other_loop.is_closed() and any(p.running for p in pumps.values()):
+                if other_loop is loop or not any(other.running for other in pumps.values()):
+                    continue
+                if other_loop.is_running():
                     raise RuntimeError("Two event loops are trying to receive() on one channel layer at once!")
+                for other in pumps.values():
+                    other.stop()
+                del self._pumps[other_loop]
         pump.start()
 
     async def flush(self) -> None:

@@ -294,3 +294,40 @@ def test_a_server_on_the_redis_layer_delivers_then_stops_promptly(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+async def test_a_stopped_loop_that_received_once_does_not_block_the_server_loop():
+    # given a short-lived loop (as async_to_sync's) that received once and stopped without closing
+    layer, fake = _layer()
+    other = asyncio.new_event_loop()
+
+    async def once() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        receiver = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(0)
+        await fake.inbox.put(([channel], {"seq": 0}))  # (the queue binds to no loop until it waits)
+        return await receiver
+
+    def run() -> None:
+        got.append(other.run_until_complete(once()))
+
+    got: list[dict[str, Any]] = []
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert got == [{"seq": 0}]
+    try:
+        # when this loop's sockets receive, then they are served (the stopped loop's pump is dropped)
+        fake.inbox = asyncio.Queue()
+        channel = await layer.new_channel()
+        receiver = asyncio.create_task(layer.receive(channel))
+        await asyncio.sleep(0)
+        await fake.inbox.put(([channel], {"seq": 1}))
+        assert await asyncio.wait_for(receiver, 10) == {"seq": 1}
+        assert list(layer._pumps) == [asyncio.get_running_loop()]
+    finally:
+        # (let the stopped loop finish its cancelled pump before closing it)
+        closer = threading.Thread(target=lambda: other.run_until_complete(asyncio.sleep(0.01)))
+        closer.start()
+        closer.join(30)
+        other.close()
