@@ -179,6 +179,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
+            # realtime.layers.FanoutRedisChannelLayer (one receiver per process) is not the default yet:
+            # see docs/realtime.md, "Live delivery", item 5.
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py's pool defaults to 100 connections and channels-redis does not raise it: 1,000
             # sockets connecting at once failed with "Too many connections". Size it for the
