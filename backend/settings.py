@@ -344,6 +344,8 @@ IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
 # Personal data and photos of a finished report are removed this long after it closed, the anonymised
 # record kept (manage.py apply_retention; backend/reports/services/retention.py).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+# The periodic job re-verifies every report's audit-trail hash chain this often (it reads the whole trail).
+AUDIT_VERIFY_HOURS = env_float("AUDIT_VERIFY_HOURS", 24.0)
 # Token and session lifetimes (backend/accounts/tokens.py, docs/security.md): staff sign in once a
 # shift; a citizen's app token lives while it is used.
 STAFF_TOKEN_HOURS = env_int("STAFF_TOKEN_HOURS", 12)
@@ -393,6 +395,9 @@ TRIAGE_MODEL_CHECK_SECONDS = env_float("TRIAGE_MODEL_CHECK_SECONDS", 10.0)
 # Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
 # itself, what counts as a duplicate candidate, and how often the periodic jobs run.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
+if RETENTION_DAYS <= REOPEN_WINDOW_DAYS:
+    # The periodic job applies retention every pass: refuse to start rather than fail every pass.
+    raise ImproperlyConfigured("RETENTION_DAYS must be longer than REOPEN_WINDOW_DAYS (a closed report may be reopened)")
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 7)
 DUPLICATE_RADIUS_M = env_float("DUPLICATE_RADIUS_M", 150.0)
 DUPLICATE_DAYS = env_int("DUPLICATE_DAYS", 7)
