@@ -364,6 +364,7 @@ LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, fr
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
+TRACK_MISSES_PER_IP_PER_HOUR = env_int("TRACK_MISSES_PER_IP_PER_HOUR", 30)  # tracking codes matching no report
 OPEN311_REQUESTS_PER_KEY_PER_HOUR = env_int("OPEN311_REQUESTS_PER_KEY_PER_HOUR", 600)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
