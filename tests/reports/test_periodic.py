@@ -203,31 +203,16 @@ def test_a_pass_anonymises_long_finished_reports_a_batch_at_a_time(reporter, set
 def test_a_broken_audit_trail_is_found_by_the_daily_check_and_logged_without_personal_data(
     reporter, settings, caplog
 ):
-    from django.db import connection as db
-
     from backend.reports.models import ReportEvent as Event
+    from tests.reports.test_audit_trail import triggers_off
 
-    # given a report whose trail was changed behind the application's back (triggers off, as a superuser
-    # could on PostgreSQL; SQLite's guard is a trigger too)
+    # given a report whose trail was changed behind the application's back (triggers off, as a
+    # database superuser could)
     settings.AUDIT_VERIFY_HOURS = 24
     report = make_report(reporter, status=Status.ASSIGNED)
     first = Event.objects.filter(report=report).order_by("id").first()
-    table = Event._meta.db_table
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            cursor.execute(f"UPDATE {table} SET note = %s WHERE id = %s", ["gọi 0905123456", first.pk])
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        else:
-            triggers = [row[0] for row in cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]).fetchall()]
-            sql = {name: cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name]).fetchone()[0]
-                   for name in triggers}
-            for name in triggers:
-                cursor.execute(f"DROP TRIGGER {name}")
-            cursor.execute(f"UPDATE {table} SET note = %s WHERE id = %s", ["gọi 0905123456", first.pk])
-            for name in triggers:
-                cursor.execute(sql[name])
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Event._meta.db_table} SET note = %s WHERE id = %s", ["gọi 0905123456", first.pk])
     now = timezone.now()
     # when the periodic passes run, the second one an hour later and the third a day later
     with caplog.at_level("ERROR", logger="backend.reports.services.periodic"):
