@@ -351,6 +351,8 @@ IDEMPOTENCY_KEY_TTL_DAYS = env_int("IDEMPOTENCY_KEY_TTL_DAYS", 7)
 # Personal data and photos of a finished report are removed this long after it closed, the anonymised
 # record kept (manage.py apply_retention; backend/reports/services/retention.py).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+# The periodic job re-verifies every report's audit-trail hash chain this often (it reads the whole trail).
+AUDIT_VERIFY_HOURS = env_float("AUDIT_VERIFY_HOURS", 24.0)
 # Token and session lifetimes (backend/accounts/tokens.py, docs/security.md): staff sign in once a
 # shift; a citizen's app token lives while it is used.
 STAFF_TOKEN_HOURS = env_int("STAFF_TOKEN_HOURS", 12)
@@ -369,6 +371,7 @@ LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 20)  # per hour, fr
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 100)  # per hour, over any usernames
 REPORTS_PER_USER_PER_HOUR = env_int("REPORTS_PER_USER_PER_HOUR", 20)
 REPORTS_PER_USER_PER_DAY = env_int("REPORTS_PER_USER_PER_DAY", 50)
+TRACK_MISSES_PER_IP_PER_HOUR = env_int("TRACK_MISSES_PER_IP_PER_HOUR", 30)  # tracking codes matching no report
 OPEN311_REQUESTS_PER_KEY_PER_HOUR = env_int("OPEN311_REQUESTS_PER_KEY_PER_HOUR", 600)
 SMS_SENDER = env_str("SMS_SENDER", "backend.accounts.sms.LogSmsSender")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL")  # HttpSmsSender: the gateway's endpoint, token and brandname
@@ -400,6 +403,9 @@ TRIAGE_MODEL_CHECK_SECONDS = env_float("TRIAGE_MODEL_CHECK_SECONDS", 10.0)
 # Ticket lifecycle: how long a citizen may reopen a resolved report, when an unrated one closes by
 # itself, what counts as a duplicate candidate, and how often the periodic jobs run.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
+if RETENTION_DAYS <= REOPEN_WINDOW_DAYS:
+    # The periodic job applies retention every pass: refuse to start rather than fail every pass.
+    raise ImproperlyConfigured("RETENTION_DAYS must be longer than REOPEN_WINDOW_DAYS (a closed report may be reopened)")
 AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 7)
 DUPLICATE_RADIUS_M = env_float("DUPLICATE_RADIUS_M", 150.0)
 DUPLICATE_DAYS = env_int("DUPLICATE_DAYS", 7)

@@ -36,6 +36,12 @@ def require_urgency_for_kind(report: Any, category: Category, urgency: str) -> N
     """An operator's triage may not set a health report below its kind's lowest urgency (a request for
     medical help is at least high)."""
     details = getattr(report, "health", None) if category.code == HEALTH_CATEGORY else None
-    floor = MINIMUM_URGENCY.get(details.kind) if details is not None else None
-    if floor is not None and URGENCY_ORDER[urgency] > URGENCY_ORDER[floor]:  # type: ignore[index]
+    if details is not None:
+        require_urgency_floor(details.kind, urgency)
+
+
+def require_urgency_floor(kind: str, urgency: str | None) -> None:
+    """A report of health `kind` may not be below that kind's lowest urgency."""
+    floor = MINIMUM_URGENCY.get(kind)
+    if floor is not None and (not urgency or URGENCY_ORDER[urgency] > URGENCY_ORDER[floor]):  # type: ignore[index]
         raise InvalidInput("medical_help_at_least_high", fields={"urgency": [MESSAGES["medical_help_at_least_high"]]})

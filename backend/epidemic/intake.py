@@ -104,6 +104,19 @@ def health_details_record(report: Any, intake: HealthIntake) -> HealthDetails | 
     )
 
 
+def health_details_ensure(report: Any) -> HealthDetails | None:
+    """A report an operator moves into the health category gets its health record (kind guessed from
+    its text, to be confirmed), so the epidemic figures count it like one the citizen filed as health."""
+    if report.category is None or report.category.code != HEALTH_CATEGORY:
+        return None
+    existing = HealthDetails.objects.filter(report=report).first()
+    if existing is not None:
+        return existing
+    return HealthDetails.objects.create(
+        report=report, kind=guess_kind(report.description), kind_given=False, epidemic=current_mode()
+    )
+
+
 def health_answers(values: Mapping[str, Any]) -> HealthAnswers | None:
     """The health fields of a submission (the app's form or Open311's attributes, already typed), or None
     if it has none. Answers need a kind; a kind makes it a health report, so another category is refused."""

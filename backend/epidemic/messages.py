@@ -9,6 +9,9 @@ MESSAGES.update(
             "Epidemic mode is already on ({disease}); end it before starting another.",
         ),
         "epidemic_mode_off": Message("Chế độ dịch bệnh đang tắt.", "Epidemic mode is off."),
+        "not_a_health_report": Message(
+            "Phản ánh này không thuộc lĩnh vực y tế.", "This report is not a health report."
+        ),
         "health_agency_only": Message(
             "Phản ánh y tế, dịch bệnh chỉ được chuyển cho cơ quan y tế hoặc Trung tâm IOC.",
             "Health reports go only to the health agency or the monitoring centre.",

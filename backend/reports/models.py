@@ -309,6 +309,7 @@ class ReportEvent(models.Model):
         ME_TOO = "me_too", "Cùng phản ánh / Me too"
         OVERDUE = "overdue", "Quá hạn / Overdue"
         SENSITIVITY = "sensitivity", "Đánh dấu nhạy cảm / Sensitivity marked"
+        HEALTH_KIND = "health_kind", "Xác nhận loại phản ánh y tế / Health kind confirmed"
 
     # PROTECT: deleting a report must not delete its history.
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")

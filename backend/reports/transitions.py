@@ -13,6 +13,7 @@ may start from -> status it leads to):
 | merge             | operator/admin   | submitted, triaged, needs_review, assigned, returned   | merged       |
 | note (internal)   | operator/admin   | any                                                    | (unchanged)  |
 | mark sensitive    | operator/admin   | any (withdraws it from every public path, or undoes)   | (unchanged)  |
+| health kind       | operator/admin   | any (a health report only: confirms or corrects kind)  | (unchanged)  |
 | accept            | agency (own)     | assigned, reopened                                     | accepted     |
 | progress          | agency (own)     | accepted, in_progress                                  | in_progress  |
 | resolve           | agency (own)     | accepted, in_progress                                  | resolved     |
@@ -65,6 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
     "merge": Transition(OPERATOR_STAGE, S.MERGED, _OPS),
     "note": Transition(frozenset(Status.values), None, _OPS),
     "mark_sensitive": Transition(frozenset(Status.values), None, _OPS),
+    "health_kind": Transition(frozenset(Status.values), None, _OPS),
     "accept": Transition(frozenset({S.ASSIGNED, S.REOPENED}), S.ACCEPTED, _AGENCY),
     "progress": Transition(frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS, _AGENCY),
     "resolve": Transition(frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED, _AGENCY),

@@ -17,6 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "ops/reports/<int:report_id>/sensitive/", ops_api.OpsReportSensitiveApi.as_view(), name="ops-report-sensitive"
     ),
+    path(
+        "ops/reports/<int:report_id>/health/", ops_api.OpsReportHealthKindApi.as_view(), name="ops-report-health-kind"
+    ),
     path("ops/reports/<int:report_id>/merge/", ops_api.OpsReportMergeApi.as_view(), name="ops-report-merge"),
     path("ops/reports/<int:report_id>/notes/", ops_api.OpsReportNoteApi.as_view(), name="ops-report-notes"),
     # agencies

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.client_ip import client_ip
 from backend.core.errors import ApiError
 from backend.reports.models import ReportEvent, Status
 from backend.reports.outputs import NameSerializer, bilingual
@@ -86,11 +87,12 @@ class TrackApi(APIView):
         operation_id="public_track_retrieve", tags=["public"], responses={200: TrackedReportOutput},
         description="Status, deadline, next step and public timeline of the report with this tracking code "
         "(with or without the hyphen, any case). A report that is not published (health, security...) shows "
-        "only its status, deadline and steps.",
+        "only its status, deadline and steps. Codes that match no report are limited per address (429 with "
+        "Retry-After past TRACK_MISSES_PER_IP_PER_HOUR).",
     )
     def get(self, request: Request, code: str) -> Response:
         normalised = tracking.normalise_code(code)
-        tracked = tracking.tracked_report(code=normalised) if normalised else None
+        tracked = tracking.tracked_report_for(code=normalised, client_ip=client_ip(request)) if normalised else None
         if tracked is None:
             raise ApiError("tracking_code_not_found", 404)
         return Response(TrackedReportOutput(tracked_body(tracked)).data)

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from backend.core.limits import Limit, limit_hit, limit_refund
 from backend.reports.models import Report, ReportEvent, Status
 from backend.reports.tracking import ALPHABET
 from backend.transparency import selectors as public_selectors
@@ -56,6 +57,22 @@ def tracked_report(*, code: str) -> TrackedReport | None:
     published = public_selectors.published_reports().filter(pk=report.pk).exists()
     events = list(report.events.filter(is_public=True).order_by("created_at", "id"))
     return TrackedReport(report=report, published=published, timeline=events)
+
+
+def lookup_limit() -> Limit:
+    # A tracking code is a bearer secret (29^8 codes): bound how many codes one address may try that
+    # match no report. Codes that exist are given back, so a citizen's page polling its own code never
+    # runs out; past the limit every lookup is refused, a right guess included.
+    return Limit("track_misses_ip", settings.TRACK_MISSES_PER_IP_PER_HOUR, 3600, code="track_lookups_limited")
+
+
+def tracked_report_for(*, code: str, client_ip: str) -> TrackedReport | None:
+    """`tracked_report` for a caller at `client_ip`, within its limit of codes that do not exist."""
+    limit_hit(lookup_limit(), client_ip)
+    found = tracked_report(code=code)
+    if found is not None:
+        limit_refund(lookup_limit(), client_ip)
+    return found
 
 
 def due_text(value: datetime | None, english: bool) -> str:

@@ -76,6 +76,7 @@ ACCESS: dict[str, str] = {
     "api/v1/ops/reports/<int:report_id>/assign/": "operator",
     "api/v1/ops/reports/<int:report_id>/reject/": "operator",
     "api/v1/ops/reports/<int:report_id>/sensitive/": "operator",
+    "api/v1/ops/reports/<int:report_id>/health/": "operator",
     "api/v1/ops/reports/<int:report_id>/merge/": "operator",
     "api/v1/ops/reports/<int:report_id>/notes/": "operator",
     "api/v1/agency/tickets/": "agency-list",

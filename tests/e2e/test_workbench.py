@@ -146,3 +146,30 @@ def test_staff_login_page_is_accessible(browser, e2e_server):
     page.locator("#id_username").wait_for()
     assert_accessible(page)
     context.close()
+
+
+def test_operator_sees_a_health_reports_kind_and_confirms_it(browser, e2e_server):
+    # given a health report whose citizen did not say what kind it is (guessed from the text)
+    report = e2e_server.request("POST", "/api/v1/reports/", token=e2e_server.citizen_token, multipart={
+        "description": "Nhà bên cạnh có người sốt cao, phát ban mấy hôm nay", "latitude": "16.4698",
+        "longitude": "107.5786", "category": "health_epidemic",
+    })
+    context, page = login(browser, e2e_server, "ops-e2e", "/dashboard/")
+    row(page, report["id"]).wait_for(timeout=10_000)
+    row(page, report["id"]).click()
+    panel = detail(page, report["id"])
+    section = panel.locator("[data-testid=report-health]")
+    section.wait_for(timeout=10_000)
+    # then the detail shows the kind as a guess to confirm
+    assert section.locator(".tag").count() == 1
+    # when the operator picks "suspected case" and confirms
+    panel.locator("form[data-form=health] select").select_option("suspected_case")
+    panel.locator("[data-testid=report-action-health-kind]").click()
+    # then the kind is confirmed: no longer marked as a guess
+    page.wait_for_function(
+        "id => { const s = document.querySelector(`[data-testid=report-detail][data-report-id='${id}'] [data-testid=report-health]`);"
+        " return s && !s.querySelector('.tag'); }", arg=report["id"], timeout=10_000,
+    )
+    answer = e2e_server.request("GET", f"/api/v1/ops/reports/{report['id']}/", token=e2e_server.operator_token)
+    assert (answer["health"]["kind"], answer["health"]["kind_given"]) == ("suspected_case", True)
+    context.close()

@@ -72,7 +72,7 @@ def test_operator_rows_detail_and_socket_share_one_shape(operator_client, submit
     )
     assert (row["open"], row["overdue"], row["urgency_rank"]) == (True, False, 2)
     # what the screen may offer comes from the transition table, not from a copy in the page
-    assert row["actions"] == payload["actions"] == ["triage", "assign", "reject", "merge", "note", "mark_sensitive"]
+    assert row["actions"] == payload["actions"] == ["triage", "assign", "reject", "merge", "note", "mark_sensitive", "health_kind"]
     # the same photo URLs in REST and socket: absolute, from PUBLIC_BASE_URL, not from a request
     assert payload["photos"] == row["photos"] == []
 

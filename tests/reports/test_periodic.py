@@ -80,11 +80,12 @@ def test_every_pass_writes_a_heartbeat(reporter):
     periodic.run_pass()
     periodic.run_pass()
     beats = list(JobHeartbeat.objects.filter(name="periodic").order_by("id").values_list("detail", flat=True))
+    # the first pass also checked the audit trail (never checked before); the second did not need to
     assert beats == [
         {"overdue": 1, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0,
-         "medians_refreshed": True},
+         "medians_refreshed": True, "anonymised": 0, "audit_breaks": 0},
         {"overdue": 0, "auto_closed": 0, "idempotency_keys_purged": 0, "events_purged": 0, "alerts_announced": 0,
-         "medians_refreshed": False},
+         "medians_refreshed": False, "anonymised": 0, "audit_breaks": None},
     ]
 
 
@@ -94,8 +95,9 @@ def test_command_once_prints_the_counts(reporter):
     call_command("run_periodic_jobs", "--once", stdout=out)
     assert out.getvalue().strip() == (
         "overdue=1 auto_closed=0 idempotency_keys_purged=0 events_purged=0 alerts_announced=0 medians_refreshed=True"
+        " anonymised=0 audit_breaks=0"
     )
-    assert JobHeartbeat.objects.count() == 1
+    assert sorted(JobHeartbeat.objects.values_list("name", flat=True)) == ["audit_trail", "periodic"]
 
 
 def test_the_loop_stops_when_asked_and_survives_a_failing_pass(reporter, monkeypatch):
@@ -146,7 +148,9 @@ def test_several_processes_escalate_each_report_exactly_once(reference_data, mak
     assert sorted(ReportEvent.objects.filter(kind="overdue").values_list("report_id", flat=True)) == sorted(
         r.pk for r in reports
     )
-    assert JobHeartbeat.objects.count() == 4
+    assert JobHeartbeat.objects.filter(name="periodic").count() == 4
+    # and the whole audit trail was read by one of them only
+    assert JobHeartbeat.objects.filter(name="audit_trail").count() == 1
 
 
 @pytest.mark.parametrize(("args", "in_process", "started"), [([], True, True), (["--no-periodic"], True, False),
@@ -179,3 +183,45 @@ def test_a_pass_purges_events_past_the_retention_window(reporter, settings):
     # then only the old event is gone
     assert counts.events_purged == 1
     assert list(EventLog.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_a_pass_anonymises_long_finished_reports_a_batch_at_a_time(reporter, settings, monkeypatch):
+    # given three reports closed longer ago than the retention period and one closed recently
+    settings.RETENTION_DAYS = 30
+    monkeypatch.setattr(periodic, "BATCH", 2)
+    old = [make_report(reporter, status=Status.CLOSED) for _ in range(3)]
+    recent = make_report(reporter, status=Status.CLOSED)
+    Report.objects.filter(pk__in=[r.pk for r in old]).update(closed_at=timezone.now() - timedelta(days=31))
+    Report.objects.filter(pk=recent.pk).update(closed_at=timezone.now() - timedelta(days=29))
+    # when passes run
+    counts = [periodic.run_pass().anonymised for _ in range(3)]
+    # then the old ones were anonymised two, then one, then none; the recent one is untouched
+    assert counts == [2, 1, 0]
+    assert sorted(Report.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True)) == [r.pk for r in old]
+    assert Report.objects.get(pk=recent.pk).anonymised_at is None
+
+
+def test_a_broken_audit_trail_is_found_by_the_daily_check_and_logged_without_personal_data(
+    reporter, settings, caplog
+):
+    from backend.reports.models import ReportEvent as Event
+    from tests.reports.test_audit_trail import triggers_off
+
+    # given a report whose trail was changed behind the application's back (triggers off, as a
+    # database superuser could)
+    settings.AUDIT_VERIFY_HOURS = 24
+    report = make_report(reporter, status=Status.ASSIGNED)
+    first = Event.objects.filter(report=report).order_by("id").first()
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Event._meta.db_table} SET note = %s WHERE id = %s", ["gọi 0905123456", first.pk])
+    now = timezone.now()
+    # when the periodic passes run, the second one an hour later and the third a day later
+    with caplog.at_level("ERROR", logger="backend.reports.services.periodic"):
+        found = [periodic.run_pass(now=now + timedelta(hours=h)).audit_breaks for h in (0, 1, 25)]
+    # then the first and the day-later pass name the break; the pass in between did not re-read the trail
+    assert found == [1, None, 1]
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == [f"audit trail broken: report {report.pk}, event {first.pk}: note or values changed"] * 2
+    assert not any("0905123456" in m for m in messages)
+    beats = list(JobHeartbeat.objects.filter(name="audit_trail").values_list("detail", flat=True))
+    assert [b["broken"] for b in beats] == [1, 1]

@@ -52,3 +52,29 @@ def test_an_unknown_or_malformed_code_is_404(reference_data):
         response = track(code)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "tracking_code_not_found"
+
+
+def test_guessing_codes_is_limited_per_address_and_a_right_guess_past_the_limit_is_refused_too(
+    citizen, reference_data, settings
+):
+    # given a limit of 3 codes per hour that match nothing, and a real report
+    settings.TRACK_MISSES_PER_IP_PER_HOUR = 3
+    report = make_report(citizen, status=Status.ASSIGNED, agency="hepco", category="environment")
+    guesser = APIClient(REMOTE_ADDR="203.0.113.7")
+    # when the owner's page polls its own code many times, it is never limited (found codes give back)
+    assert [guesser.get(f"/api/v1/public/track/{report.tracking_code}/").status_code for _ in range(5)] == [200] * 5
+    # and when one address tries codes that do not exist
+    statuses = [guesser.get(f"/api/v1/public/track/{code}/").status_code
+                for code in ("ABCD-EFGH", "ABCD-EFGJ", "ABCD-EFGK", "ABCD-EFGM")]
+    # then the fourth miss is refused with Retry-After, and so is the right code from that address
+    assert statuses == [404, 404, 404, 429]
+    refused = guesser.get(f"/api/v1/public/track/{report.tracking_code}/")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "track_lookups_limited"
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    # and the assistant, asked for the same code from that address, is refused the same way
+    asked = guesser.post("/api/v1/assistant/", {"message": f"Mã {report.tracking_code} sao rồi?"}, format="json")
+    assert asked.status_code == 429
+    # while another address still finds it
+    other = APIClient(REMOTE_ADDR="198.51.100.9").get(f"/api/v1/public/track/{report.tracking_code}/")
+    assert other.status_code == 200

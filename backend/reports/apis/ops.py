@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsOperator
+from backend.epidemic.kinds import HealthKind
 from backend.reports.apis.citizen import CategoryCodeField
 from backend.reports.models import Status
 from backend.reports.outputs import OperatorReportDetailOutput, OperatorReportOutput
@@ -174,6 +175,25 @@ class OpsReportSensitiveApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lifecycle.report_mark_sensitive(actor=request.user, report_id=report_id, **data.validated_data)  # type: ignore[arg-type]
+        return _detail(request, report_id)
+
+
+class OpsReportHealthKindApi(APIView):
+    permission_classes = [IsOperator]
+
+    @extend_schema_serializer(component_name="OpsHealthKindInput")
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=HealthKind.choices, help_text="what the health report is, confirmed")
+
+    @extend_schema(
+        request=InputSerializer, responses={200: OperatorReportDetailOutput}, tags=["ops"],
+        description="Confirm or correct a health report's kind (`health.kind`, `health.kind_given` becomes true). "
+        "409 `not_a_health_report` for another category; 400 `medical_help_at_least_high` below high urgency.",
+    )
+    def post(self, request: Request, report_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.report_health_kind_set(actor=request.user, report_id=report_id, kind=data.validated_data["kind"])  # type: ignore[arg-type]
         return _detail(request, report_id)
 
 

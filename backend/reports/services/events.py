@@ -20,7 +20,7 @@ from backend.reports.outputs import AgencyTicketOutput, CitizenReportOutput, Ope
 from realtime import log
 
 # Changes that stay inside the city administration: the citizen's stream does not hear of them.
-INTERNAL_CHANGES = frozenset({"note", "internal_note", "escalated", "sensitivity"})
+INTERNAL_CHANGES = frozenset({"note", "internal_note", "escalated", "sensitivity", "health_kind"})
 
 
 def _last_event_is_public(report: Report) -> bool:

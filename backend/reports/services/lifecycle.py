@@ -27,7 +27,10 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
-from backend.epidemic.holders import require_may_hold, require_urgency_for_kind
+from backend.epidemic.holders import require_may_hold, require_urgency_floor, require_urgency_for_kind
+from backend.epidemic.intake import health_details_ensure
+from backend.epidemic.kinds import HealthKind
+from backend.epidemic.models import HealthDetails
 from backend.reports.models import Photo, Report, ReportEvent, Status, overdue_q
 from backend.reports.services import events
 from backend.reports.services.routing_apply import apply_route, route_existing, route_report, set_deadline
@@ -162,6 +165,7 @@ def report_triage_confirm(
     report.needs_review_reasons = [r for r in routed.review_reasons if r in {"no_agency", "agency_not_allowed"}]
     report.status = S.ASSIGNED if routed.agency is not None else S.NEEDS_REVIEW
     report.save()
+    health_details_ensure(report)
     confirmed = old["category"] == category.code and old["urgency"] == urgency
     _record(
         report, kind=ReportEvent.Kind.TRIAGE_OVERRIDE, actor=actor, old_status=old_status,
@@ -263,6 +267,31 @@ def report_mark_sensitive(*, actor: User, report_id: int, sensitive: bool, reaso
         is_public=False, old_value={"sensitive": not sensitive}, new_value={"sensitive": sensitive},
     )
     events.report_updated(report, change="sensitivity")
+    return report
+
+
+@transaction.atomic
+def report_health_kind_set(*, actor: User, report_id: int, kind: str) -> Report:
+    """The operator confirms or corrects what a health report is (suspected case, medical help...):
+    the epidemic figures count suspected cases by it, and a request for medical help is at least high."""
+    if kind not in HealthKind.values:
+        raise InvalidInput("invalid", fields={"kind": [f"one of {', '.join(HealthKind.values)}"]})
+    report = _lock_for_operator(actor, "health_kind", report_id)
+    details = HealthDetails.objects.select_for_update().filter(report=report).first() or health_details_ensure(report)
+    if details is None:
+        raise Conflict("not_a_health_report")
+    require_urgency_floor(kind, report.urgency)
+    if details.kind == kind and details.kind_given:
+        return report
+    old = {"kind": details.kind, "kind_given": details.kind_given}
+    details.kind, details.kind_given = kind, True
+    details.save(update_fields=["kind", "kind_given"])
+    # Internal: what kind of health matter it is stays between the IOC and the health agency.
+    _record(
+        report, kind=ReportEvent.Kind.HEALTH_KIND, actor=actor, old_status=report.status, is_public=False,
+        old_value=old, new_value={"kind": kind, "kind_given": True},
+    )
+    events.report_updated(report, change="health_kind")
     return report
 
 

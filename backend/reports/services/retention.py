@@ -52,12 +52,13 @@ def retention_cutoff(now: datetime, days: int | None = None) -> datetime:
     return now - timedelta(days=days)
 
 
-def reports_due(*, cutoff: datetime) -> list[int]:
-    return list(
+def reports_due(*, cutoff: datetime, limit: int | None = None) -> list[int]:
+    due = (
         Report.objects.filter(status__in=FINAL_STATUSES, closed_at__lt=cutoff, anonymised_at__isnull=True)
         .order_by("id")
         .values_list("id", flat=True)
     )
+    return list(due[:limit] if limit is not None else due)
 
 
 def _redact_notes(report_id: int, now: datetime) -> int:
@@ -74,12 +75,13 @@ def _redact_notes(report_id: int, now: datetime) -> int:
     return len(ids)
 
 
-def report_anonymise(*, report_id: int, now: datetime) -> tuple[int, int]:
-    """Remove one finished report's personal data; returns (photos removed, notes blanked)."""
+def report_anonymise(*, report_id: int, now: datetime) -> tuple[int, int] | None:
+    """Remove one finished report's personal data; returns (photos removed, notes blanked), or None
+    when another process got there first."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.anonymised_at is not None:
-            return 0, 0
+            return None
         photos = list(Photo.objects.filter(report=report))
         names = [name for photo in photos for name in (photo.image.name, photo.thumbnail.name) if name]
         Photo.objects.filter(report=report).delete()
@@ -130,13 +132,21 @@ def account_anonymise(*, user: User, now: datetime) -> None:
         user.save()
 
 
-def retention_apply(*, now: datetime | None = None, days: int | None = None) -> RetentionCounts:
+def retention_apply(
+    *, now: datetime | None = None, days: int | None = None, limit: int | None = None
+) -> RetentionCounts:
+    """Anonymise the reports that are due (at most `limit`: the periodic pass takes a batch at a time,
+    the command all of them). Safe to run from several processes: each report is locked and skipped
+    once anonymised."""
     now = now or timezone.now()
     cutoff = retention_cutoff(now, days)
     counts = RetentionCounts()
     reporters: set[int] = set()
-    for report_id in reports_due(cutoff=cutoff):
-        photos, notes = report_anonymise(report_id=report_id, now=now)
+    for report_id in reports_due(cutoff=cutoff, limit=limit):
+        removed = report_anonymise(report_id=report_id, now=now)
+        if removed is None:
+            continue
+        photos, notes = removed
         counts.reports += 1
         counts.photos += photos
         counts.notes += notes

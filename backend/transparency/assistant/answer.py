@@ -83,10 +83,10 @@ def _hotline() -> dict[str, Any]:
     return {"phone": phone, "name": {"vi": ioc.name_vi, "en": ioc.name_en} if ioc else None, "app": "Hue-S"}
 
 
-def _track(code: str, language: str) -> Answer:
+def _track(code: str, language: str, client_ip: str) -> Answer:
     from backend.transparency.track_api import tracked_body
 
-    found = tracking.tracked_report(code=code)
+    found = tracking.tracked_report_for(code=code, client_ip=client_ip)
     if found is None:
         hotline = _hotline()
         return Answer(
@@ -177,12 +177,12 @@ def _unknown(language: str) -> Answer:
     return Answer(text, language, "unknown", contact=hotline)
 
 
-def ask(message: str, *, tracking_code: str | None = None, language: str | None = None) -> Answer:
+def ask(message: str, *, client_ip: str, tracking_code: str | None = None, language: str | None = None) -> Answer:
     lang = language or language_of(message)
     code = tracking.normalise_code(tracking_code) if tracking_code else None
     code = code or tracking.code_in_text(message)
     if code:
-        return _track(code, lang)
+        return _track(code, lang, client_ip)
     folded = fold(message)
     result = triage.classify(message) if folded else None
     if result is not None and ASKS_WHO.search(folded):

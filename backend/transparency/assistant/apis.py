@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.client_ip import client_ip
 from backend.transparency.assistant.answer import ask
 from backend.transparency.track_api import TrackedReportOutput
 
@@ -55,5 +56,8 @@ class AssistantApi(APIView):
         data = AssistantInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        answer = ask(values["message"], tracking_code=values.get("tracking_code") or None, language=values.get("language"))
+        answer = ask(
+            values["message"], client_ip=client_ip(request),
+            tracking_code=values.get("tracking_code") or None, language=values.get("language"),
+        )
         return Response(AssistantOutput(asdict(answer)).data)

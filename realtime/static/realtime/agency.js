@@ -214,6 +214,7 @@
         <p class="small muted">${esc(t("deadline"))}: ${esc(d.due_at ? fmtTime(d.due_at) : "—")} · ${esc(t("received"))} ${esc(fmtTime(d.created_at))}${d.me_too_count ? ` · +${d.me_too_count} ${esc(t("me_too"))}` : ""}</p>
         <p class="d-desc">${esc(d.description)}</p>
         <p class="small">${esc(nm(d.category_name))} · ${esc(d.area_name ? nm(d.area_name) : "—")}</p>
+        ${HueDetail.healthHtml(d.health)}
         ${HueDetail.photosHtml(d.photos, d.resolution_photos)}
         <div class="d-map"><svg class="map map-close" id="detail-map" role="img" viewBox="0 0 100 62"></svg></div>
         <p><a class="btn btn-big btn-geo" href="${esc(HueDetail.geoLink(d))}" data-testid="ticket-directions"><svg class="pin-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" fill="currentColor"/></svg>${esc(t("directions"))}</a>

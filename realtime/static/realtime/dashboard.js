@@ -16,6 +16,7 @@
     any: ["Tất cả", "Any"], open_group: ["Đang mở", "Open"], all_status: ["Mọi trạng thái", "Every status"], no_agency: ["Chưa giao", "Unassigned"],
     map_click: ["· bấm vào phường để lọc", "· click a ward to filter"], n_shown: ["phản ánh", "reports"],
     open: ["Mở", "Open"], note_add: ["Ghi chú nội bộ", "Internal note"], add_note: ["Thêm ghi chú", "Add note"],
+    health_kind_set: ["Loại phản ánh y tế", "Kind of health report"], health_kind_save: ["Xác nhận loại", "Confirm kind"],
     triage: ["Phân loại", "Triage"], predicted: ["Mô hình dự đoán", "Model said"], top_categories: ["Lĩnh vực khả dĩ nhất", "Most likely categories"],
     urgency_probs: ["Mức độ khẩn (xác suất)", "Urgency (probabilities)"], rules_fired: ["Quy tắc an toàn đã kích hoạt", "Safety rules fired"],
     review_reasons: ["Lý do cần duyệt", "Why it needs review"], routing: ["Điều phối", "Routing"], routing_rule: ["Quy tắc", "Rule"],
@@ -43,7 +44,7 @@
   const appliedSeq = new Map(); // id -> seq of the newest state shown (older events never overwrite)
   const rows = new Map();       // id -> <tr>
   const points = new Map();     // id -> <circle>
-  let categories = [], agencies = [], areas = [];
+  let categories = [], agencies = [], areas = [], healthKinds = [];
   let soundOn = localStorage.getItem("hue.sound") === "on";
   let audioCtx = null;
   let selectedId = null, openId = null, openDetail = null;
@@ -609,8 +610,13 @@
     const agOpts = agencies.map((a) => `<option value="${esc(a.code)}" ${a.code === d.agency ? "selected" : ""}>${esc(nm({ vi: a.name_vi, en: a.name_en }))}</option>`).join("");
     const note = `<form class="act-form" data-form="note"><label>${esc(t("note_add"))}<textarea name="note" rows="2" required maxlength="4000"></textarea></label>
         <button class="btn" data-testid="report-action-note">${esc(t("add_note"))}</button></form>`;
+    // A health report's kind: offered when the lifecycle allows it (`actions`) and the report has one.
+    const kindOpts = healthKinds.map((k) => `<option value="${esc(k.code)}" ${d.health && k.code === d.health.kind ? "selected" : ""}>${esc(nm(k.name))}</option>`).join("");
+    const healthForm = d.health && (d.actions || []).includes("health_kind") && kindOpts
+      ? `<form class="act-form act-inline" data-form="health"><label>${esc(t("health_kind_set"))}<select name="kind" required>${kindOpts}</select></label>
+        <button class="btn" data-testid="report-action-health-kind">${esc(t("health_kind_save"))}</button></form>` : "";
     if (!actionable(d)) {
-      return `<section class="d-sec" aria-labelledby="d-actions"><h3 id="d-actions">${esc(t("actions_h"))}</h3><p class="muted small">${esc(t("not_actionable"))}</p>${note}</section>`;
+      return `<section class="d-sec" aria-labelledby="d-actions"><h3 id="d-actions">${esc(t("actions_h"))}</h3><p class="muted small">${esc(t("not_actionable"))}</p>${healthForm}${note}</section>`;
     }
     return `<section class="d-sec" aria-labelledby="d-actions"><h3 id="d-actions">${esc(t("actions_h"))}</h3>
       <div class="act-row"><button type="button" class="btn btn-primary" data-testid="report-action-confirm" data-act="confirm" ${d.category && d.urgency ? "" : "disabled"}>${esc(t("confirm"))}: ${esc(nm(d.category_name))} · ${esc(nm(d.urgency_name))}</button></div>
@@ -624,6 +630,7 @@
         <button class="btn" data-testid="report-action-merge">${esc(t("merge"))}</button></form>
       <form class="act-form" data-form="reject"><label>${esc(t("reject_reason"))}<textarea name="reason" rows="2" required maxlength="2000"></textarea></label>
         <button class="btn btn-danger" data-testid="report-action-reject">${esc(t("reject"))}</button></form>
+      ${healthForm}
       ${note}
     </section>`;
   }
@@ -651,6 +658,7 @@
         <div class="d-map"><svg class="map map-close" id="detail-map" role="img" viewBox="0 0 100 62"></svg>
           <p class="small muted">${esc(d.area_name ? nm(d.area_name) : "—")} · ${d.latitude.toFixed(5)}, ${d.longitude.toFixed(5)}</p></div>
         <div class="d-grid">${triageHtml(d)}${routingHtml(d)}</div>
+        ${HueDetail.healthHtml(d.health)}
         ${reporterHtml(d)}
         ${duplicatesHtml(d)}`;
     const timeline = `<h3 id="d-timeline">${esc(t("timeline"))}</h3>${HueDetail.timelineHtml(d.timeline, { staff: true })}`;
@@ -709,6 +717,7 @@
       else if (form.dataset.form === "assign") result = await api("POST", base + "assign/", { agency: fd.get("agency") });
       else if (form.dataset.form === "reject") result = await api("POST", base + "reject/", { reason: fd.get("reason") });
       else if (form.dataset.form === "note") result = await api("POST", base + "notes/", { note: fd.get("note") });
+      else if (form.dataset.form === "health") result = await api("POST", base + "health/", { kind: fd.get("kind") });
       else if (form.dataset.form === "merge") result = await api("POST", base + "merge/", { into: await reportIdOf(String(fd.get("into"))) });
       form.reset();
       if (result && result.id === openId) renderDetail(result, false);
@@ -773,6 +782,7 @@
     try {
       [categories, agencies, areas] = await Promise.all([api("GET", "/api/v1/categories/"), api("GET", "/api/v1/agencies/"), api("GET", "/api/v1/areas/")]);
     } catch (e) { categories = []; agencies = []; areas = []; }
+    try { healthKinds = (await api("GET", "/api/v1/epidemic/")).kinds || []; } catch (e) { healthKinds = []; }
     if (categories.results) categories = categories.results;
     if (agencies.results) agencies = agencies.results;
     if (areas.results) areas = areas.results;

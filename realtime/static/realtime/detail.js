@@ -14,6 +14,9 @@
     st_assigned: ["Đã chuyển đơn vị", "Assigned"], st_accepted: ["Đơn vị đã tiếp nhận", "Accepted"], st_in_progress: ["Đang xử lý", "In progress"],
     st_resolved: ["Đã xử lý", "Resolved"], st_closed: ["Đã đóng", "Closed"], st_rejected: ["Từ chối", "Rejected"],
     st_returned: ["Đơn vị trả lại", "Returned"], st_merged: ["Đã gộp", "Merged"], st_reopened: ["Mở lại", "Reopened"],
+    health_h: ["Thông tin y tế", "Health details"], health_kind_guessed: ["đoán từ nội dung, cần xác nhận", "guessed from the text, to be confirmed"],
+    health_symptoms: ["Triệu chứng", "Symptoms"], health_onset: ["Khởi phát", "Onset"], health_people: ["Số người", "People"],
+    health_disease: ["Đợt dịch", "Epidemic period"],
   });
   const statusName = (code) => (code ? t("st_" + code) : "");
 
@@ -26,6 +29,16 @@
       : `<p class="muted small">${esc(t("no_photos"))}</p>`}</div>`;
     const hasAfter = after && after.length;
     return `<div class="photo-cols${hasAfter ? " has-after" : ""}">${col(before, "photos_before")}${hasAfter ? col(after, "photos_after") : ""}</div>`;
+  }
+
+  /* A health report's kind and answers (the API's `health`, null for every other report). */
+  function healthHtml(h) {
+    if (!h) return "";
+    const row = (key, value) => (value === null || value === undefined || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${esc(value)}</dd>`);
+    const symptoms = (h.symptoms || []).map((s) => nm(s.name)).join(", ");
+    return `<section class="d-sec" aria-labelledby="d-health" data-testid="report-health"><h3 id="d-health">${esc(t("health_h"))}</h3>
+      <p><strong data-testid="report-health-kind">${esc(nm(h.kind_name))}</strong>${h.kind_given ? "" : ` <span class="tag">${esc(t("health_kind_guessed"))}</span>`}</p>
+      <dl class="small">${row("health_symptoms", symptoms)}${row("health_onset", h.onset_date)}${row("health_people", h.people_count)}${row("health_disease", h.disease ? nm(h.disease) : "")}</dl></section>`;
   }
 
   /* Clicking a thumbnail shows the full photo in the page's photo dialog. */
@@ -94,5 +107,5 @@
     return `geo:${lat},${lon}?q=${lat},${lon}(${encodeURIComponent(r.tracking_code || "")})`;
   }
 
-  window.HueDetail = { statusName, photosHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink };
+  window.HueDetail = { statusName, photosHtml, healthHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink };
 })();
