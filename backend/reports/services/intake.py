@@ -22,6 +22,7 @@ from backend.core.messages import Message
 from backend.epidemic.intake import HealthAnswers, health_details_record, health_intake
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
 from backend.reports.photos import PhotoRejected, ProcessedPhoto, process_photo
+from backend.reports.selectors.idempotency import StoredKey, idempotency_key_find
 from backend.reports.services import events
 from backend.reports.services.intake_decision import IntakeDecision, decide_intake
 from backend.reports.storage import StoredPhoto, delete_stored, store_photo
@@ -62,33 +63,7 @@ def _request_hash(data: ReportInput, photo_bytes: Sequence[bytes]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class _StoredKey:
-    pk: int
-    request_hash: str
-    report_id: int
-    lapsed: bool
-
-
-def _stored_key(user: User, key: str) -> _StoredKey | None:
-    """This user's stored key, if any: one probe of the unique (user, key) index, no join.
-
-    No ORDER BY (the unique index holds at most one row; `.first()` would order by id, which a
-    planner may answer by walking the primary key instead).
-    """
-    rows = list(
-        IdempotencyKey.objects.filter(user=user, key=key)
-        .order_by()
-        .values_list("pk", "request_hash", "report_id", "created_at")[:1]
-    )
-    if not rows:
-        return None
-    pk, request_hash, report_id, created_at = rows[0]
-    lapsed = created_at < timezone.now() - timedelta(days=settings.IDEMPOTENCY_KEY_TTL_DAYS)
-    return _StoredKey(pk, request_hash, report_id, lapsed)
-
-
-def _replay(stored: _StoredKey | None, request_hash: str) -> Report | None:
+def _replay(stored: StoredKey | None, request_hash: str) -> Report | None:
     """The report an earlier request with this key created, or None; 422 if the body differs.
 
     A lapsed key (older than IDEMPOTENCY_KEY_TTL_DAYS) answers nothing: the request is a new one.
@@ -211,7 +186,7 @@ def report_submit(
     """Store a new report (or answer a retry with the stored one); `limits` cap new submissions per account."""
     raw_photos = read_uploads(photos)
     request_hash = _request_hash(data, raw_photos)
-    stored_key = _stored_key(user, idempotency_key) if idempotency_key else None
+    stored_key = idempotency_key_find(user_id=user.pk, key=idempotency_key) if idempotency_key else None
     existing = _replay(stored_key, request_hash)
     if existing is not None:
         return SubmitOutcome(existing, created=False)
@@ -251,7 +226,7 @@ def report_submit(
         delete_stored(stored)
         # A concurrent retry with the same key won the race: answer with its report.
         if idempotency_key:
-            existing = _replay(_stored_key(user, idempotency_key), request_hash)
+            existing = _replay(idempotency_key_find(user_id=user.pk, key=idempotency_key), request_hash)
             if existing is not None:
                 return SubmitOutcome(existing, created=False)
         raise
