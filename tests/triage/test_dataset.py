@@ -185,3 +185,24 @@ def test_given_the_data_card_when_compared_to_the_build_then_its_stats_are_curre
     # when the generated block is looked up in the card
     # then it is there verbatim (rerun build_dataset.py --update-card after editing the sources)
     assert result.stdout in card
+
+
+def test_given_the_new_writers_files_when_read_then_they_hold_what_the_data_card_says() -> None:
+    from triage.training.data import read_writer_reports, text_key
+
+    writers_dir = DATA_DIR / "writers"
+    for name in ("train_writer_d.csv", "train_writer_e.csv", "train_writer_f.csv"):
+        with (writers_dir / name).open(encoding="utf-8", newline="") as fh:
+            assert next(csv.reader(fh)) == ["text", "category", "urgency"]
+    new = read_writer_reports(writers_dir)
+
+    assert Counter(row.source for row in new) == {"writer_d": 510, "writer_e": 510, "writer_f": 510}
+    assert Counter(row.urgency for row in new) == {"critical": 187, "high": 435, "normal": 582, "low": 326}
+    assert {row.category for row in new} == CATEGORIES
+    assert Counter((row.lang, row.accents) for row in new) == {("vi", "1"): 604, ("vi", "0"): 454, ("en", "1"): 472}
+    # and none repeats a corpus text (the held-out split must not hold a copy of a training row)
+    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
+        corpus = {text_key(row["text"]) for row in csv.DictReader(fh)}
+    assert not corpus & {text_key(row.text) for row in new}
+    # the brief they wrote from is kept beside them
+    assert (writers_dir / "BRIEF_TRAIN.md").read_text(encoding="utf-8").startswith("# Brief for writers")
