@@ -473,6 +473,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"got hurt",
             r"broken (?:leg|arm|bone)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="weapon",
@@ -611,6 +612,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             rf"(?:cay|canh cay|nhanh cay) (?:{W}){{0,3}}(?:do|nga|gay|bat goc|roi|gay do) (?:{W}){{0,1}}(?:de|trung|vao|len) (?:{W}){{0,1}}(?:nguoi|xe|nha|em|chau|hoc sinh)",
             r"(?:tree|branch) (?:fell|fallen|came down) (?:on|onto) (?:a |the |some )?(?:car|house|person|people|man|woman|child|motorbike)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="fallen_tree",
@@ -657,6 +659,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"hit by a (?:car|truck|bus|motorbike|scooter)",
             r"run over",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="landslide",
@@ -757,6 +760,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"(?:hit|ran over|knocked down) (?:someone|a pedestrian|a person|a child|a kid|a man|a woman|pedestrians)",
             r"(?:fell|fallen|drove|crashed|plunged) into (?:the |a )?(?:hole|sinkhole|river|canal|lake|manhole|ditch|water)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="animal_attack",

@@ -231,6 +231,10 @@ CONTEXT_TRAPS = [
     # near miss
     "sáng nay suýt đâm nhau ở ngã tư vì đèn tín hiệu hỏng",
     "Cars almost crashed here twice this week because the sign is turned around",
+    # an accident or a fall in which luckily nobody was hurt (rules about harm to people)
+    "Va chạm giữa hai xe máy ở vòng xoay, may mà không ai bị thương",
+    "tai nan nhe o nga tu, hai xe quet nhau, may k ai bi chi",
+    "Minor accident at the roundabout, luckily nobody was hurt",
     # reported speech and rumours
     "Nghe đồn cầu Trường Tiền sắp sập, có thật không?",
     "Trên facebook có người đăng nói ở chợ có vụ nổ lớn, đề nghị xác minh",
@@ -248,6 +252,10 @@ CONTEXT_TRIGGERS = [
     ("Hôm qua mưa lớn, hôm nay nhà ở kiệt 5 đang cháy lớn", "fire"),
     ("Nhà tôi đang cháy, tôi đã quay video đăng facebook", "fire"),
     ("Fire in my building, please come quickly, thank you", "fire"),
+    # "nobody was hurt" silences rules about harm only: a hazard still in place keeps its rule
+    ("Dây điện đứt rơi xuống đường, may chưa ai bị giật", "downed_wire"),
+    ("Tai nạn ở ngã tư, một người bất tỉnh. Xe kia may không sao", "unconscious"),
+    ("Cây đổ chắn ngang đường, may không ai bị sao", "fallen_tree"),
     # an imminent danger in hypothetical words is a danger now
     ("Cây nghiêng hẳn, có thể đổ bất cứ lúc nào xuống đường", "imminent_fall"),
     ("The billboard could come down any moment onto the road", "imminent_fall"),
