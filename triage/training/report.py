@@ -73,7 +73,9 @@ def _policy_lines(training: Mapping[str, Any]) -> list[str]:
         f"else high when P(high or worse) >= {policy['high']}, else normal when P(normal or worse) >= "
         f"{policy['normal']}, else low; P(critical) in [{policy['unsure']}, {policy['critical']}) goes to review "
         "as `urgency_unsure`. Chosen on out-of-fold predictions of the train split "
-        f"({check['folds']} grouped folds, {check['rows']} reports, rules applied; `triage/training/policy.py`): "
+        f"({check['folds']} grouped folds"
+        + (f" + {len(check['leave_one_writer_out'])} leave-one-writer-out folds" if check.get("leave_one_writer_out") else "")
+        + f", {check['rows']} reports, rules applied; `triage/training/policy.py`): "
         f"critical recall {check['critical_recall']}, low/normal marked critical {check['calm_marked_critical']}, "
         f"urgency accuracy {check['accuracy']}, within one level {check['within_one']}; critical or unsure "
         f"{check['critical_or_unsure_recall']} of critical reports.",
