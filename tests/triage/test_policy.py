@@ -148,4 +148,4 @@ def test_without_new_writers_the_folds_are_the_corpus_folds_alone():
 def test_new_writers_rows_weigh_as_configured():
     rows = [_report("", 0), _report("writer_d", 1)]
     assert sample_weights(rows, TrainingConfig(writer_weight=3.0)) == [1.0, 3.0]
-    assert sample_weights(rows, TrainingConfig()) == [1.0, 1.0]
+    assert sample_weights(rows, TrainingConfig(writer_weight=1.0)) == [1.0, 1.0]
