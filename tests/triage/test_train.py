@@ -279,6 +279,22 @@ def test_new_writers_rows_are_trained_on_never_held_out_and_validate_the_policy(
     assert text_key(writers[0].text) in read_trained_on(outcome.path)
 
 
+def test_a_new_writers_copy_of_a_corpus_text_is_left_to_the_corpus(fixture_rows, tmp_path):
+    # Given a new writer who wrote, word for word, a text of the corpus, and one text of their own
+    copy = LabelledReport(text=fixture_rows[0].text, category=fixture_rows[0].category,
+                          urgency=fixture_rows[0].urgency, id="writer_d-1", group="writer_d-1", source="writer_d")
+    own = LabelledReport(text="Cột đèn ở kiệt 7 nghiêng", category="street_lighting", urgency="high",
+                         id="writer_d-2", group="writer_d-2", source="writer_d")  # fmt: skip
+
+    outcome = train(fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-4",
+                    config=FIXTURE_CONFIG, writer_rows=[copy, own])  # fmt: skip
+
+    # Then only the writer's own text is added; the copy is counted
+    assert outcome.metrics["training"]["writer_rows"] == {"writer_d": 1}
+    assert outcome.metrics["training"]["writer_rows_already_in_corpus"] == 1
+    assert outcome.metrics["training"]["writer_rows_hash"] == data_hash([own])
+
+
 def test_new_writers_rows_must_name_their_writer(fixture_rows, tmp_path):
     unnamed = [LabelledReport(text="Có ổ gà", category="road_damage", urgency="normal", source="handwritten")]
 

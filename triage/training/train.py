@@ -37,6 +37,7 @@ from triage.training.data import (
     check_label,
     data_hash,
     held_out_split,
+    text_key,
     write_trained_on,
     writer_of,
 )
@@ -80,6 +81,11 @@ def train(
         check_label(report, f"row {index}")
     if any(not writer_of(report) for report in writers):
         raise ValueError("every new writer's row needs its writer as source (writer_<x>)")
+    # A new writer's text that is already a corpus row ("mất điện") is left to the corpus: a copy in
+    # training would leak into the held-out split whenever the corpus copy is held out.
+    corpus_keys = {text_key(report.text) for report in reports}
+    copies = sum(text_key(report.text) in corpus_keys for report in writers)
+    writers = [report for report in writers if text_key(report.text) not in corpus_keys]
     bar: tqdm[Any] | None = tqdm(total=6, desc="train triage", unit="step", disable=not progress)
     started = time.perf_counter()
     train_index, test_index = held_out_split(reports, seed)
@@ -118,6 +124,7 @@ def train(
         "held_out_rows": len(test_index),
         "writer_rows": dict(sorted(Counter(writer_of(row) for row in writers).items())),
         "writer_rows_hash": data_hash(writers) if writers else None,
+        "writer_rows_already_in_corpus": copies,
         "extra_examples": len(extra),
         "extra_examples_hash": data_hash(extra) if extra else None,
         "urgency_policy": {**dataclasses.asdict(policy), "validation": policy_report},
