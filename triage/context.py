@@ -11,6 +11,10 @@ Scopes, over the normalised text's clauses and sentences (``NormalizedText.break
 - a *past*, *near-miss* or *hypothetical* marker covers its clause ("hôm qua cây đổ, hôm nay đường
   vẫn ngập": only the fallen tree is past);
 - a *reported* marker ("nghe đồn", "tin đồn", "someone posted that") covers the rest of its sentence;
+- a *no harm* marker ("may mà không ai bị thương", "luckily nobody was hurt") covers its sentence, but
+  only for rules that name harm done to people (an accident, someone hit or hurt: ``about_harm``): "an
+  accident in which luckily nobody was hurt" is not an emergency, while a hazard still in place is
+  ("dây điện đứt, may chưa ai bị giật" keeps its live wire);
 - a *verification* marker ("có thật không", "is it true", "xác minh", "tin giả") covers the whole report:
   it asks whether a danger is real, which is misinformation's business;
 - a clause that says the danger is *imminent* ("bất cứ lúc nào", "any moment", "sắp sập") is never
@@ -69,6 +73,12 @@ VERIFICATION: Final = _words(
     r"tin gia", r"sai su that", r"bac bo", r"cai chinh", r"fake news", r"is (?:it|this|that) true",
     r"verify", r"hoax", r"misinformation",
 )  # fmt: skip
+NO_HARM: Final = _words(
+    r"may (?:ma |la |qua |sao )?(?:khong|chua) (?:co )?(?:ai |nguoi nao )?(?:bi )?(?:sao|gi|chi|thuong|thuong vong|nguy hiem)",
+    r"(?:khong|chua) (?:co )?(?:ai|nguoi nao) (?:bi )?(?:thuong|sao|gi|chi)", r"khong (?:co )?thuong vong",
+    r"(?:luckily|fortunately|thankfully) (?:no one|nobody|noone|none|everyone)",
+    r"(?:no one|nobody|noone) (?:was |got |is |has been )?(?:hurt|injured|harmed)", r"no (?:injuries|casualties)",
+)  # fmt: skip
 IMMINENT: Final = _words(
     r"bat (?:cu|ky) (?:luc|khi) nao", r"any (?:moment|minute|second|time now)", r"sap (?:do|sap|roi|rot|gay|nga|sup)",
     r"chuc (?:do|sap|roi|gay)", r"about to", r"toi noi", r"right now", r"ngay bay gio", r"dang (?:chay|do|sap|lan)",
@@ -81,8 +91,11 @@ class Context:
 
     not_present: tuple[bool, ...]
     hypothetical_only: tuple[bool, ...]  # the scope is only hypothetical (risk rules still read it)
+    no_harm: tuple[bool, ...] = ()  # the sentence says nobody was hurt (rules about harm only)
 
-    def silences(self, token: int, *, reads_risk: bool) -> bool:
+    def silences(self, token: int, *, reads_risk: bool, about_harm: bool = False) -> bool:
+        if about_harm and token < len(self.no_harm) and self.no_harm[token]:
+            return True
         if token >= len(self.not_present) or not self.not_present[token]:
             return False
         return not (reads_risk and self.hypothetical_only[token])
@@ -115,6 +128,11 @@ def read_context(text: NormalizedText) -> Context:
             for start, end in sentences:
                 if start <= position < end:
                     reported[position:end] = [True] * (end - position)
+    no_harm = [False] * count
+    for position in _hits(NO_HARM, text.folded):
+        for start, end in sentences:
+            if start <= position < end:
+                no_harm[start:end] = [True] * (end - start)
     past_hits = _hits(PAST, text.folded) + _hits(NEAR_MISS, text.folded)
     hypothetical_hits = _hits(HYPOTHETICAL, text.folded) + _hits(HYPOTHETICAL_ACCENTED, text.accented)
     for start, end in clauses:
@@ -125,4 +143,4 @@ def read_context(text: NormalizedText) -> Context:
             hypothetical[start:end] = [True] * (end - start)
     not_present = tuple(p or h or r for p, h, r in zip(past, hypothetical, reported, strict=True))
     only_hypothetical = tuple(h and not (p or r) for p, h, r in zip(past, hypothetical, reported, strict=True))
-    return Context(not_present=not_present, hypothetical_only=only_hypothetical)
+    return Context(not_present=not_present, hypothetical_only=only_hypothetical, no_harm=tuple(no_harm))

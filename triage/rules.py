@@ -45,6 +45,9 @@ class SafetyRule:
     # The patterns describe a risk themselves ("nguy cơ sập", "could fall any moment"): a hypothetical
     # context ("nguy cơ", "if") does not silence them; past and reported contexts still do.
     reads_risk: bool = False
+    # The patterns name harm done to people (an accident, someone hit or hurt): a sentence that says
+    # nobody was hurt ("may mà không ai bị thương", "luckily nobody was hurt") silences them.
+    about_harm: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +378,9 @@ class RuleSet:
                 compiled
                 for compiled in fired
                 if not all(
-                    context.silences(token, reads_risk=compiled.rule.reads_risk)
+                    context.silences(
+                        token, reads_risk=compiled.rule.reads_risk, about_harm=compiled.rule.about_harm
+                    )
                     for token in self._match_starts(compiled, text, accented_words, folded_words)
                 )
             ]

@@ -75,6 +75,13 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"(?:smells?|smelling) like burning",
             r"burns? (?:garbage|trash|rubbish|leaves)",
             r"burning (?:smell|trash|garbage|leaves|rubbish)",
+            # straw or rubbish burnt on purpose is smoke (environment); a fire out of control is named so
+            r"burning (?:rice |the |of )?(?:straw|stubble|rubbish|trash|garbage|waste|leaves|fields)",
+            rf"(?:straw|stubble|rubbish|trash|garbage|waste|leaf|field) (?:{W}){{0,1}}burning",
+            # a lamp or fuse that "bị cháy" a few words after it burnt out; grass scorched by the sun
+            rf"(?:bong|bong den|den|cau chi) (?:{W}){{0,10}}bi chay(?: (?:het|roi|luon|nua|mat))?(?: (?:ca|may|mot|hai|ba|\d+) (?:tuan|ngay|hom|thang|toi|dem))?",
+            r"kho chay",
+            r"chay (?:vang|xem|kho|queo)",
         ),
     ),
     SafetyRule(
@@ -105,6 +112,8 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"no may", r"(?:phao|bung) no", r"no phao", r"no lop", r"no (?:lop|vo) xe",
             # a modified exhaust "nổ bô" is a traffic nuisance, not an explosion
             r"no (?:bo|po|ong xa)", rf"(?:bo|po|ong xa) (?:xe )?(?:{W}){{0,1}}no",
+            # a bulb that pops as it burns out
+            rf"(?:bong|bong den|den|tuyp|bong tuyp|bong neon) (?:{W}){{0,10}}(?:bi )?chay no",
         ),  # fmt: skip
     ),
     SafetyRule(
@@ -155,6 +164,8 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
         exclude=(
             rf"(?:han|welding|welder|mai|cat sat|grinding|grinder|cat kim loai) (?:{W}){{0,5}}(?:sparks|toe lua|tia lua|phat lua)",
             rf"(?:sparks|toe lua|tia lua) (?:{W}){{0,5}}(?:han|welding|welder|grinding|grinder)",
+            # a bulb that crackles as it burns out
+            rf"(?:bong|bong den|den|tuyp|bong tuyp|bong neon) (?:{W}){{0,10}}(?:bi )?(?:chay )?no lach tach",
         ),
     ),
     SafetyRule(
@@ -179,6 +190,9 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"electric shock",
             r"got shocked",
         ),
+        # "đồng hồ điện" is the electricity meter ("hở điện" inside it); "giật điện thoại" is a phone
+        # snatched, not a shock
+        exclude=(r"dong ho dien", r"giat (?:mat |lay |cuop )?dien thoai"),
     ),
     SafetyRule(
         id="collapse",
@@ -459,6 +473,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"got hurt",
             r"broken (?:leg|arm|bone)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="weapon",
@@ -597,6 +612,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             rf"(?:cay|canh cay|nhanh cay) (?:{W}){{0,3}}(?:do|nga|gay|bat goc|roi|gay do) (?:{W}){{0,1}}(?:de|trung|vao|len) (?:{W}){{0,1}}(?:nguoi|xe|nha|em|chau|hoc sinh)",
             r"(?:tree|branch) (?:fell|fallen|came down) (?:on|onto) (?:a |the |some )?(?:car|house|person|people|man|woman|child|motorbike)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="fallen_tree",
@@ -643,6 +659,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"hit by a (?:car|truck|bus|motorbike|scooter)",
             r"run over",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="landslide",
@@ -743,6 +760,7 @@ SAFETY_RULES: Final[tuple[SafetyRule, ...]] = (
             r"(?:hit|ran over|knocked down) (?:someone|a pedestrian|a person|a child|a kid|a man|a woman|pedestrians)",
             r"(?:fell|fallen|drove|crashed|plunged) into (?:the |a )?(?:hole|sinkhole|river|canal|lake|manhole|ditch|water)",
         ),
+        about_harm=True,
     ),
     SafetyRule(
         id="animal_attack",

@@ -185,3 +185,27 @@ def test_given_the_data_card_when_compared_to_the_build_then_its_stats_are_curre
     # when the generated block is looked up in the card
     # then it is there verbatim (rerun build_dataset.py --update-card after editing the sources)
     assert result.stdout in card
+
+
+def test_given_the_new_writers_files_when_read_then_they_hold_what_the_data_card_says() -> None:
+    from triage.training.data import read_writer_reports, text_key
+
+    writers_dir = DATA_DIR / "writers"
+    for name in ("d", "e", "f", "g", "h"):
+        with (writers_dir / f"train_writer_{name}.csv").open(encoding="utf-8", newline="") as fh:
+            assert next(csv.reader(fh)) == ["text", "category", "urgency"]
+    new = read_writer_reports(writers_dir)
+
+    assert Counter(row.source for row in new) == {
+        "writer_d": 510, "writer_e": 510, "writer_f": 510, "writer_g": 600, "writer_h": 600,
+    }  # fmt: skip
+    assert Counter(row.urgency for row in new) == {"critical": 333, "high": 771, "normal": 1045, "low": 581}
+    assert Counter(row.category for row in new) == {category: 182 for category in CATEGORIES}
+    assert Counter((row.lang, row.accents) for row in new) == {("vi", "1"): 1261, ("vi", "0"): 688, ("en", "1"): 781}
+    # and four two-word texts of writer G are corpus texts too (training leaves them to the corpus)
+    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
+        corpus = {text_key(row["text"]) for row in csv.DictReader(fh)}
+    copies = [row for row in new if text_key(row.text) in corpus]
+    assert [(row.source, len(row.text.split())) for row in copies] == [("writer_g", 3), ("writer_g", 2), ("writer_g", 2), ("writer_g", 2)]
+    # the brief they wrote from is kept beside them
+    assert (writers_dir / "BRIEF_TRAIN.md").read_text(encoding="utf-8").startswith("# Brief for writers")

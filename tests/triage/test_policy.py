@@ -3,7 +3,17 @@
 import numpy as np
 
 from triage.model import UrgencyPolicy
-from triage.training.policy import PolicyTargets, apply, choose_policy, figures
+from triage.training.data import LabelledReport
+from triage.training.fit import TrainingConfig
+from triage.training.policy import (
+    NEW_WRITERS,
+    PolicyTargets,
+    apply,
+    choose_policy,
+    figures,
+    sample_weights,
+    validation_folds,
+)
 
 
 def _case():
@@ -56,3 +66,86 @@ def test_figures():
         "critical_recall": 0.5,
         "calm_marked_critical": 1 / 3,
     }
+
+
+def _segments_case():
+    # Corpus-like segment: 20 low, 20 normal, 20 critical reports whose P(critical) is only 0.3.
+    corpus = (
+        [[0.8, 0.2, 0.0, 0.0]] * 20 + [[0.1, 0.8, 0.1, 0.0]] * 20 + [[0.0, 0.1, 0.6, 0.3]] * 20
+    )
+    # New writers: a normal report with P(critical) 0.35, a plain normal one, two clear criticals.
+    writers = [[0.1, 0.45, 0.1, 0.35], [0.1, 0.8, 0.1, 0.0], [0.0, 0.0, 0.4, 0.6], [0.0, 0.0, 0.4, 0.6]]
+    probabilities = np.array(corpus + writers)
+    truth = np.array([0] * 20 + [1] * 20 + [3] * 20 + [1, 1, 3, 3])
+    segments = {"corpus": np.arange(64) < 60, "new_writers": np.arange(64) >= 60}
+    return probabilities, truth, segments
+
+
+def test_pooled_rows_let_a_small_segment_break_the_false_critical_budget():
+    # Given one pool of all validation rows: 1 calm report of 42 marked critical is within 3 %
+    probabilities, truth, _ = _segments_case()
+
+    policy, report = choose_policy(probabilities, np.zeros(64, dtype=np.intp), truth)
+
+    # Then the threshold reaches down to the corpus's criticals, and half the new writers' calm reports
+    assert policy.critical <= 0.3
+    assert report["critical_recall"] == 1.0 and "segments" not in report
+
+
+def test_each_segment_must_meet_the_operating_point_on_its_own():
+    # Given the same rows read as two segments (corpus folds, leave-one-writer-out folds)
+    probabilities, truth, segments = _segments_case()
+
+    policy, report = choose_policy(probabilities, np.zeros(64, dtype=np.intp), truth, segments=segments)
+
+    # Then no segment marks more than 3 % of its calm reports critical, though the corpus's recall drops
+    assert 0.35 < policy.critical <= 0.6
+    assert report["segments"] == {
+        "corpus": {"accuracy": 0.6667, "within_one": 1.0, "critical_recall": 0.0, "calm_marked_critical": 0.0,
+                   "rows": 60},
+        "new_writers": {"accuracy": 1.0, "within_one": 1.0, "critical_recall": 1.0, "calm_marked_critical": 0.0,
+                        "rows": 4},
+    }  # fmt: skip
+
+
+def _report(writer, n, urgency="normal"):
+    return LabelledReport(
+        text=f"report {writer} {n}", category="noise", urgency=urgency, id=f"{writer or 'g'}-{n}",
+        group=f"{writer or 'g'}-{n // 2}", source=writer or "handwritten",
+    )  # fmt: skip
+
+
+def test_validation_folds_hold_out_corpus_groups_then_one_new_writer_at_a_time():
+    # Given 20 corpus rows in groups of two and three new writers with 3 rows each
+    training = [_report("", n, ("low", "normal", "high", "critical")[n % 4]) for n in range(20)]
+    training += [_report(writer, n) for writer in ("writer_d", "writer_e", "writer_f") for n in range(3)]
+    groups = [row.group for row in training]
+
+    folds = validation_folds(training, groups, folds=4, seed=1)
+
+    # Then four corpus folds score every corpus row once, new writers always on the fitting side
+    corpus_folds = [fold for fold in folds if fold[0] == "corpus"]
+    assert len(corpus_folds) == 4
+    assert sorted(i for _, _, scored in corpus_folds for i in scored) == list(range(20))
+    for _, fitted, scored in corpus_folds:
+        assert set(range(20, 29)) <= set(fitted)
+        assert {groups[i] for i in fitted}.isdisjoint(groups[i] for i in scored)
+    # and each writer is scored by a model fitted on every other row, none of that writer's
+    writer_folds = [fold for fold in folds if fold[0] == NEW_WRITERS]
+    assert [sorted(scored) for _, _, scored in writer_folds] == [[20, 21, 22], [23, 24, 25], [26, 27, 28]]
+    for _, fitted, scored in writer_folds:
+        assert sorted([*fitted, *scored]) == list(range(29))
+
+
+def test_without_new_writers_the_folds_are_the_corpus_folds_alone():
+    training = [_report("", n, ("low", "normal", "high", "critical")[n % 4]) for n in range(20)]
+
+    folds = validation_folds(training, [row.group for row in training], folds=4, seed=1)
+
+    assert [name for name, _, _ in folds] == ["corpus"] * 4
+
+
+def test_new_writers_rows_weigh_as_configured():
+    rows = [_report("", 0), _report("writer_d", 1)]
+    assert sample_weights(rows, TrainingConfig(writer_weight=3.0)) == [1.0, 3.0]
+    assert sample_weights(rows, TrainingConfig(writer_weight=1.0)) == [1.0, 1.0]

@@ -231,6 +231,10 @@ CONTEXT_TRAPS = [
     # near miss
     "sáng nay suýt đâm nhau ở ngã tư vì đèn tín hiệu hỏng",
     "Cars almost crashed here twice this week because the sign is turned around",
+    # an accident or a fall in which luckily nobody was hurt (rules about harm to people)
+    "Va chạm giữa hai xe máy ở vòng xoay, may mà không ai bị thương",
+    "tai nan nhe o nga tu, hai xe quet nhau, may k ai bi chi",
+    "Minor accident at the roundabout, luckily nobody was hurt",
     # reported speech and rumours
     "Nghe đồn cầu Trường Tiền sắp sập, có thật không?",
     "Trên facebook có người đăng nói ở chợ có vụ nổ lớn, đề nghị xác minh",
@@ -248,6 +252,10 @@ CONTEXT_TRIGGERS = [
     ("Hôm qua mưa lớn, hôm nay nhà ở kiệt 5 đang cháy lớn", "fire"),
     ("Nhà tôi đang cháy, tôi đã quay video đăng facebook", "fire"),
     ("Fire in my building, please come quickly, thank you", "fire"),
+    # "nobody was hurt" silences rules about harm only: a hazard still in place keeps its rule
+    ("Dây điện đứt rơi xuống đường, may chưa ai bị giật", "downed_wire"),
+    ("Tai nạn ở ngã tư, một người bất tỉnh. Xe kia may không sao", "unconscious"),
+    ("Cây đổ chắn ngang đường, may không ai bị sao", "fallen_tree"),
     # an imminent danger in hypothetical words is a danger now
     ("Cây nghiêng hẳn, có thể đổ bất cứ lúc nào xuống đường", "imminent_fall"),
     ("The billboard could come down any moment onto the road", "imminent_fall"),
@@ -277,6 +285,23 @@ SENSE_TRAPS = [
     "Web dịch vụ công bị sập cả ngày",
     "Ghé thăm Cửa Sập và Đại Nội cuối tuần",
     "Đường Điện Biên Phủ bị ngập nhẹ sau mưa",
+    # the electricity meter ("đồng hồ điện" holds "hở điện"); a phone snatched ("giật điện thoại")
+    "Đồng hồ điện nhà tôi chạy nhanh gấp đôi tháng trước",
+    "dong ho dien cong cong o dau kiet bi hong nap",
+    # a lamp that burnt out, told many words later; a bulb popping as it dies; scorched grass
+    "Bóng đèn cao áp trước cổng trường tiểu học Vỹ Dạ bị cháy cả tuần nay",
+    "bong den o goc cong vien bi chay no lach tach roi tat han",
+    "Thảm cỏ ở công viên khô cháy hết vì nắng",
+    # straw or rubbish burnt on purpose: smoke, not a fire out of control
+    "Smoke from people burning rice straw in the fields every evening",
+    "Rubbish burning on the riverbank again, the smell reaches our homestay",
+]
+# and the same words still fire where they name the danger
+SENSE_TRIGGERS = [
+    ("Dây điện hở ở đồng hồ điện, con tôi chạm vào bị điện giật", "electrocution"),
+    ("Nhà bên cạnh đang bị cháy, khói đen mù mịt", "fire"),
+    ("The rice straw stack caught fire and the flames reach the houses", "fire"),
+    ("Trạm biến áp cháy nổ, lửa bốc cao", "explosion"),
 ]
 
 
@@ -285,9 +310,14 @@ def test_dangers_not_here_and_now_and_other_senses_do_not_fire(text):
     assert RULES.evaluate_text(text) == NO_RULES_FIRED
 
 
-@pytest.mark.parametrize(("text", "rule_id"), CONTEXT_TRIGGERS)
+@pytest.mark.parametrize(("text", "rule_id"), CONTEXT_TRIGGERS + SENSE_TRIGGERS)
 def test_present_dangers_still_fire_beside_other_contexts(text, rule_id):
     assert rule_id in RULES.evaluate_text(text).fired
+
+
+def test_a_snatched_phone_is_theft_not_an_electric_shock():
+    outcome = RULES.evaluate_text("Đoạn đường tối om, tuần này hai người bị giật điện thoại")
+    assert "electrocution" not in outcome.fired and outcome.min_urgency != "critical"
 
 
 def test_a_negation_earlier_in_the_sentence_does_not_silence_the_hazard():

@@ -9,7 +9,16 @@ import pytest
 from tests.triage.conftest import FIXTURE_CONFIG
 from triage import artifacts
 from triage.training.cli import main
-from triage.training.data import held_out_split, read_trained_on, text_key, unseen_by
+from triage.training.data import (
+    LabelledReport,
+    data_hash,
+    held_out_split,
+    read_trained_on,
+    read_writer_reports,
+    text_key,
+    unseen_by,
+    writer_of,
+)
 from triage.training.promote import promote_if_not_worse
 from triage.training.train import train
 
@@ -152,6 +161,7 @@ def test_cli_trains_with_feedback_from_a_wrapper(fixture_rows, tmp_path):
             "--seed",
             "5",
             "--no-external",
+            "--no-writers",
             "--quiet",
         ],
         extra_examples=feedback,
@@ -201,3 +211,92 @@ def test_compare_with_baseline_scores_every_report_once_with_models_that_did_not
     assert [row["recipe"] for row in table] == ["baseline", "new"]
     assert all(row["rows"] == len(fixture_rows) for row in table)
     assert len(printed) == 2 and all(json.loads(line)["seed"] == 3 for line in printed)
+
+
+def _write_writer(directory, name, rows):
+    lines = ["text,category,urgency"] + [f'"{text}",{category},{urgency}' for text, category, urgency in rows]
+    (directory / f"train_{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_new_writers_rows_are_read_with_their_writer_language_and_own_group(tmp_path):
+    # Given two writers' files, one text repeated (case, marks and punctuation aside) by the second writer
+    _write_writer(tmp_path, "writer_d", [
+        ("Đèn đường Lê Lợi tắt cả tuần nay", "street_lighting", "normal"),
+        ("Street light on Le Loi has been off all week", "street_lighting", "normal"),
+    ])  # fmt: skip
+    _write_writer(tmp_path, "writer_e", [
+        ("den duong le loi tat ca tuan nay!", "street_lighting", "normal"),
+        ("cay do chan ngang duong kiet 5 nguoi dang bi ket ben duoi", "trees_parks", "critical"),
+    ])  # fmt: skip
+    (tmp_path / "train_writer_f.done").write_text("")  # other files are not reports
+
+    rows = read_writer_reports(tmp_path)
+
+    # Then every row but the repeat is kept, in file order, its writer as source and as a one-row group
+    assert [(row.id, row.group, row.source, row.lang, row.accents) for row in rows] == [
+        ("writer_d-1", "writer_d-1", "writer_d", "vi", "1"),
+        ("writer_d-2", "writer_d-2", "writer_d", "en", "1"),
+        ("writer_e-2", "writer_e-2", "writer_e", "vi", "0"),
+    ]
+    assert [writer_of(row) for row in rows] == ["writer_d", "writer_d", "writer_e"]
+    assert rows[2].urgency == "critical" and rows[2].category == "trees_parks"
+
+
+def test_a_new_writers_row_with_an_unknown_label_is_refused(tmp_path):
+    _write_writer(tmp_path, "writer_d", [("Có ổ gà lớn", "potholes", "high")])
+
+    with pytest.raises(ValueError, match="train_writer_d.csv:2: unknown category 'potholes'"):
+        read_writer_reports(tmp_path)
+
+
+def test_new_writers_rows_are_trained_on_never_held_out_and_validate_the_policy(fixture_rows, tmp_path):
+    # Given the fixture and three new writers with three reports each
+    writers = [
+        LabelledReport(text=f"{text} ({writer})", category=category, urgency=urgency, id=f"{writer}-{n}",
+                       group=f"{writer}-{n}", source=writer)
+        for writer in ("writer_d", "writer_e", "writer_f")
+        for n, (text, category, urgency) in enumerate([
+            ("Dây điện đứt rơi xuống đường đang tóe lửa, người đi qua lại", "power_supply", "critical"),
+            ("Karaoke hàng xóm hát tới 11 giờ đêm", "noise", "normal"),
+            ("Xin hỏi nộp tiền nước ở đâu", "water_supply", "low"),
+        ], start=1)
+    ]  # fmt: skip
+
+    outcome = train(fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-3",
+                    config=FIXTURE_CONFIG, writer_rows=writers)  # fmt: skip
+
+    # Then the held-out split is the corpus's own, and the writers' rows are counted and hashed
+    training = outcome.metrics["training"]
+    assert training["train_rows"] + training["held_out_rows"] == len(fixture_rows)
+    assert not {row.source for row in outcome.held_out} & {"writer_d", "writer_e", "writer_f"}
+    assert training["writer_rows"] == {"writer_d": 3, "writer_e": 3, "writer_f": 3}
+    assert training["writer_rows_hash"] == data_hash(writers)
+    # and the policy was chosen on the corpus folds and on each writer held out in turn
+    validation = training["urgency_policy"]["validation"]
+    assert validation["leave_one_writer_out"] == ["writer_d", "writer_e", "writer_f"]
+    assert validation["segments"]["new_writers"]["rows"] == 9
+    assert validation["segments"]["corpus"]["rows"] == training["train_rows"]
+    assert text_key(writers[0].text) in read_trained_on(outcome.path)
+
+
+def test_a_new_writers_copy_of_a_corpus_text_is_left_to_the_corpus(fixture_rows, tmp_path):
+    # Given a new writer who wrote, word for word, a text of the corpus, and one text of their own
+    copy = LabelledReport(text=fixture_rows[0].text, category=fixture_rows[0].category,
+                          urgency=fixture_rows[0].urgency, id="writer_d-1", group="writer_d-1", source="writer_d")
+    own = LabelledReport(text="Cột đèn ở kiệt 7 nghiêng", category="street_lighting", urgency="high",
+                         id="writer_d-2", group="writer_d-2", source="writer_d")  # fmt: skip
+
+    outcome = train(fixture_rows, seed=7, progress=False, root=tmp_path, version="2026.01.01-4",
+                    config=FIXTURE_CONFIG, writer_rows=[copy, own])  # fmt: skip
+
+    # Then only the writer's own text is added; the copy is counted
+    assert outcome.metrics["training"]["writer_rows"] == {"writer_d": 1}
+    assert outcome.metrics["training"]["writer_rows_already_in_corpus"] == 1
+    assert outcome.metrics["training"]["writer_rows_hash"] == data_hash([own])
+
+
+def test_new_writers_rows_must_name_their_writer(fixture_rows, tmp_path):
+    unnamed = [LabelledReport(text="Có ổ gà", category="road_damage", urgency="normal", source="handwritten")]
+
+    with pytest.raises(ValueError, match="needs its writer as source"):
+        train(fixture_rows, progress=False, root=tmp_path, config=FIXTURE_CONFIG, writer_rows=unnamed)

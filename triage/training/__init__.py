@@ -10,5 +10,5 @@ path (``import triage; triage.classify``) never imports this package, so a runti
 - ``train``: split, fit, evaluate, write a version; ``promote``: make it active if not worse;
 - ``compare``: cross-validated comparisons of configs and of data versions;
 - ``external``: the external evaluation sets; ``report``: the model card and confusion PNG;
-- ``cli``: ``python -m triage train|evaluate|classify|compare``.
+- ``cli``: ``python -m triage train|evaluate|independent|classify|compare|compare-writers|compare-data``.
 """

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from triage import artifacts
-from triage.training.compare import compare_estimators, compare_with_baseline
+from triage.training.compare import compare_estimators, compare_on_writers, compare_with_baseline
 from triage.training.data import (
     DEFAULT_DATA_PATH,
+    DEFAULT_WRITERS_DIR,
     LabelledReport,
     held_out_split,
     read_feedback,
     read_reports,
+    read_writer_reports,
 )
 from triage.training.external import DEFAULT_EVAL_DIR, evaluate_external, summary_lines
 from triage.training.fit import TrainingConfig
@@ -41,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     train_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH, help="labelled reports CSV")
     train_cmd.add_argument("--include-feedback", type=Path, metavar="FILE.csv", action="append", default=[],
                            help="operator-corrected reports (text,category,urgency) added to training")  # fmt: skip
+    train_cmd.add_argument("--writers", type=Path, default=DEFAULT_WRITERS_DIR,
+                           help="new writers' reports (train_writer_*.csv), trained on whole and used for "
+                           "leave-one-writer-out validation (default: triage/data/writers)")  # fmt: skip
+    train_cmd.add_argument("--no-writers", action="store_true", help="train on the corpus alone")
     train_cmd.add_argument("--seed", type=int, default=42)
     train_cmd.add_argument(
         "--no-promote", action="store_true", help="write the version but leave ACTIVE alone"
@@ -71,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     compare_cmd = commands.add_parser("compare", help="cross-validate estimator choices on the train split")
     compare_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
     compare_cmd.add_argument("--seed", type=int, default=42)
+    writers_cmd = commands.add_parser(
+        "compare-writers",
+        help="configs judged on the train split's grouped folds and leave-one-writer-out folds",
+    )
+    writers_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_PATH)
+    writers_cmd.add_argument("--writers", type=Path, default=DEFAULT_WRITERS_DIR)
+    writers_cmd.add_argument("--seed", type=int, default=42)
+    writers_cmd.add_argument("--writer-weight", type=float, nargs="+", default=[1.0])
+    writers_cmd.add_argument("--urgency-c", type=float, nargs="+", default=[0.5])
+    writers_cmd.add_argument("--category-c", type=float, nargs="+", default=[0.5])
+    writers_cmd.add_argument("--folds", type=int, default=5, help="grouped folds of the train split")
     baseline_cmd = commands.add_parser(
         "compare-data",
         help="grouped 5-fold CV of this data + config against an earlier data file + a version's config",
@@ -108,6 +125,15 @@ def main(
         out(f"model: {model_version()}")
         return 0
     rows = read_reports(args.data)
+    if args.command == "compare-writers":
+        candidates = [
+            TrainingConfig(writer_weight=w, urgency_c=u, category_c=c, policy_folds=args.folds)
+            for w in args.writer_weight
+            for u in args.urgency_c
+            for c in args.category_c
+        ]
+        compare_on_writers(rows, read_writer_reports(args.writers), candidates, seed=args.seed, out=out)
+        return 0
     if args.command == "compare-data":
         manifest = artifacts.read_json(root / args.baseline_version / artifacts.MANIFEST_FILE)
         baseline_config = TrainingConfig(**manifest["training"]["config"])
@@ -135,8 +161,9 @@ def _train(
     rows = read_reports(args.data)
     for path in args.include_feedback:
         extra.extend(read_feedback(path))
+    writers = [] if args.no_writers else read_writer_reports(args.writers)
     outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
-                    data_source=_display(args.data))  # fmt: skip
+                    data_source=_display(args.data), writer_rows=writers)  # fmt: skip
     if not args.no_external:
         external = evaluate_external(outcome.model, outcome.version, args.eval_dir)
         if external:

@@ -178,3 +178,66 @@ def compare_with_baseline(
             out(json.dumps(row_figures))
             table.append(row_figures)
     return table
+
+
+def compare_on_writers(
+    rows: Sequence[LabelledReport],
+    writer_rows: Sequence[LabelledReport],
+    candidates: Sequence[TrainingConfig],
+    seed: int = 42,
+    out: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    """Candidate configs judged as the policy is chosen: on the train split's grouped folds and on
+    leave-one-writer-out folds over the new writers (``policy.validation_folds``), each with the policy
+    it would get. Prints one JSON line per config and segment (corpus, new_writers); TRAIN part only.
+    """
+    from triage.training.policy import (
+        ORDER,
+        PolicyTargets,
+        apply,
+        choose_policy,
+        figures,
+        out_of_fold,
+        rule_floors,
+    )
+
+    train_index, _ = held_out_split(rows, seed)
+    training = [rows[i] for i in train_index] + list(writer_rows)
+    normalized = [model_text(normalize_text(row.text)) for row in training]
+    groups = [row.group or row.id for row in training]
+    floors = rule_floors(training)
+    truth = np.asarray([ORDER.index(row.urgency) for row in training], dtype=np.intp)
+    categories = [row.category for row in training]
+    table: list[dict[str, Any]] = []
+    for config in candidates:
+        started = time.perf_counter()
+        oof = out_of_fold(training, normalized, groups, config, seed)
+        segment = np.asarray(oof.segment)
+        masks = {name: segment == name for name in ("corpus", "new_writers") if (segment == name).any()}
+        targets = PolicyTargets(
+            max_calm_critical=config.max_calm_critical,
+            min_within_one=config.min_within_one,
+            target_critical_recall=config.target_critical_recall,
+            max_calm_flagged=config.max_calm_flagged,
+        )
+        policy, _ = choose_policy(oof.urgency, floors, truth, targets, masks)
+        ranks = apply(policy, oof.urgency, floors)
+        predicted = [oof.category_labels[i] for i in np.argmax(oof.category, axis=1)]
+        for name, mask in masks.items():
+            chosen = np.flatnonzero(mask)
+            row = {
+                "writer_weight": config.writer_weight,
+                "category_c": config.category_c,
+                "urgency_c": config.urgency_c,
+                "segment": name,
+                "rows": int(mask.sum()),
+                "policy": [policy.critical, policy.high, policy.normal],
+                "category_macro_f1": round(
+                    float(f1_score([categories[i] for i in chosen], [predicted[i] for i in chosen], average="macro")), 4
+                ),
+                **{key: round(value, 4) for key, value in figures(ranks[mask], truth[mask]).items()},
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+            out(json.dumps(row))
+            table.append(row)
+    return table

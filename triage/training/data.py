@@ -17,6 +17,11 @@ from sklearn.model_selection import StratifiedGroupKFold
 from triage.taxonomy import CATEGORIES, URGENCIES
 
 DEFAULT_DATA_PATH: Final = Path(__file__).resolve().parent.parent / "data" / "reports.csv"
+# Training reports by writers outside the team (triage/data/DATA_CARD.md, "New writers"): one file per
+# writer, ``train_writer_<x>.csv`` with columns text,category,urgency. Used in training whole (never in
+# the held-out split, which stays the corpus's) and as leave-one-writer-out validation (policy.py).
+DEFAULT_WRITERS_DIR: Final = DEFAULT_DATA_PATH.parent / "writers"
+WRITER_FILE_PREFIX: Final = "train_"
 HELD_OUT_FOLDS: Final = 5  # one fold of five (20 %) is held out
 # One line per training row: a short hash of its text. Lets a later version be compared with this one
 # on held-out reports that neither has seen, even when the data (and so the split) has changed.
@@ -125,6 +130,48 @@ def held_out_split(rows: Sequence[LabelledReport], seed: int) -> tuple[NDArray[n
     train_index, test_index = next(splitter.split(np.zeros(len(rows)), [r.category for r in rows], groups))
     return np.sort(train_index), np.sort(test_index)
 
+
+
+def writer_of(report: LabelledReport) -> str:
+    """The new writer a row came from (``writer_d``...), or "" for corpus rows and corrections."""
+    return report.source if report.source.startswith("writer_") else ""
+
+
+def read_writer_reports(directory: Path | str = DEFAULT_WRITERS_DIR) -> list[LabelledReport]:
+    """Every row of the new writers' files, in file then row order; labels are checked.
+
+    A row's ``id`` and ``group`` are ``<writer>-<row number>`` (each report is its own group: the writers
+    wrote no variants), ``source`` is the writer; ``lang``/``accents`` are computed from the text as in
+    the corpus (English rows count as accented). A text that repeats an earlier one (ignoring case,
+    marks and punctuation) is dropped, so a writer's repeats cannot sit on both sides of a fold.
+    """
+    from triage.text import fold
+    from triage.training.independent import language_of
+
+    rows: list[LabelledReport] = []
+    seen: set[str] = set()
+    for path in sorted(Path(directory).glob(f"{WRITER_FILE_PREFIX}writer_*.csv")):
+        writer = path.stem.removeprefix(WRITER_FILE_PREFIX)
+        with path.open(encoding="utf-8", newline="") as handle:
+            for number, record in enumerate(csv.DictReader(handle), start=2):
+                language = language_of(str(record["text"]))
+                report = as_report(
+                    {
+                        **record,
+                        "id": f"{writer}-{number - 1}",
+                        "group": f"{writer}-{number - 1}",
+                        "lang": "en" if language == "en" else "vi",
+                        "accents": "0" if language == "vi_unaccented" else "1",
+                        "source": writer,
+                    }
+                )
+                check_label(report, f"{path}:{number}")
+                key = " ".join("".join(c if c.isalnum() else " " for c in fold(report.text)).split())
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(report)
+    return rows
 
 
 def read_feedback(path: Path | str) -> list[LabelledReport]:

@@ -73,10 +73,44 @@ def _policy_lines(training: Mapping[str, Any]) -> list[str]:
         f"else high when P(high or worse) >= {policy['high']}, else normal when P(normal or worse) >= "
         f"{policy['normal']}, else low; P(critical) in [{policy['unsure']}, {policy['critical']}) goes to review "
         "as `urgency_unsure`. Chosen on out-of-fold predictions of the train split "
-        f"({check['folds']} grouped folds, {check['rows']} reports, rules applied; `triage/training/policy.py`): "
+        f"({check['folds']} grouped folds"
+        + (f" + {len(check['leave_one_writer_out'])} leave-one-writer-out folds" if check.get("leave_one_writer_out") else "")
+        + f", {check['rows']} reports, rules applied; `triage/training/policy.py`): "
         f"critical recall {check['critical_recall']}, low/normal marked critical {check['calm_marked_critical']}, "
         f"urgency accuracy {check['accuracy']}, within one level {check['within_one']}; critical or unsure "
         f"{check['critical_or_unsure_recall']} of critical reports.",
+        *_segment_lines(check),
+    ]
+
+
+def _segment_lines(check: Mapping[str, Any]) -> list[str]:
+    segments = check.get("segments")
+    if not segments:
+        return []
+    lines = [
+        "  Each kind of fold had to meet the operating point on its own (leave-one-writer-out over "
+        f"{', '.join(check.get('leave_one_writer_out', []))}: each new writer scored by a model that never saw "
+        "that writer):"
+    ]
+    for name, figures in segments.items():
+        lines.append(
+            f"  - {name} ({figures['rows']} reports): critical recall {figures['critical_recall']}, low/normal "
+            f"marked critical {figures['calm_marked_critical']}, urgency accuracy {figures['accuracy']}, within "
+            f"one level {figures['within_one']}"
+        )
+    return lines
+
+
+def _writer_lines(training: Mapping[str, Any]) -> list[str]:
+    writers = training.get("writer_rows")
+    if not writers:
+        return []
+    listed = ", ".join(f"{name} {count}" for name, count in writers.items())
+    return [
+        f"- `triage/data/writers/`: {sum(writers.values())} reports by new writers ({listed}; data card "
+        f"\"New writers\"), all in training, never in the held-out split; hash "
+        f"`{str(training.get('writer_rows_hash'))[:16]}...`; weight {training['config'].get('writer_weight', 1.0)} "
+        "per row against 1 for a corpus row.",
     ]
 
 
@@ -127,6 +161,7 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"- Held-out split: {training['split']}; seed {training['seed']}: {training['train_rows']} train / "
         f"{training['held_out_rows']} held-out rows; {training['extra_examples']} operator-corrected examples "
         "added to training.",
+        *_writer_lines(training),
         "",
         "## Held-out results (synthetic data written by the team: optimistic)",
         "| figure | value | target |",

@@ -6,8 +6,8 @@ near-duplicates), fits the features and both heads on the train part, evaluates 
 and writes a new version directory (``triage.artifacts``). Same rows + same seed = same split, same
 model, same metrics.
 
-Operator corrections (``extra_examples``) are added to the training part only; the held-out part is
-always the seed data's, so ``promote_if_not_worse`` compares a retrained model with the active one on
+The new writers' reports (``writer_rows``, triage/data/writers) and operator corrections
+(``extra_examples``) are added to the training part only; the held-out part is always the corpus's, so ``promote_if_not_worse`` compares a retrained model with the active one on
 exactly the same reports before making it active.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,11 +37,13 @@ from triage.training.data import (
     check_label,
     data_hash,
     held_out_split,
+    text_key,
     write_trained_on,
+    writer_of,
 )
 from triage.training.fit import TrainingConfig, advance_progress, fit_model
 from triage.training.metrics import evaluate
-from triage.training.policy import policy_from_validation
+from triage.training.policy import policy_from_validation, sample_weights
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,26 @@ def train(
     root: Path | None = None,
     version: str | None = None,
     data_source: str = "",
+    writer_rows: Iterable[LabelledReport | Mapping[str, Any]] = (),
 ) -> TrainingOutcome:
     """Split, fit, evaluate on the held-out split and write a new model version (not yet active)."""
     config = config or TrainingConfig()
     reports = [as_report(row) for row in rows]
+    writers = [as_report(row) for row in writer_rows]
     extra = [as_report(row) for row in extra_examples]
-    for index, report in enumerate(reports + extra):
+    for index, report in enumerate(reports + writers + extra):
         check_label(report, f"row {index}")
+    if any(not writer_of(report) for report in writers):
+        raise ValueError("every new writer's row needs its writer as source (writer_<x>)")
+    # A new writer's text that is already a corpus row ("mất điện") is left to the corpus: a copy in
+    # training would leak into the held-out split whenever the corpus copy is held out.
+    corpus_keys = {text_key(report.text) for report in reports}
+    copies = sum(text_key(report.text) in corpus_keys for report in writers)
+    writers = [report for report in writers if text_key(report.text) not in corpus_keys]
     bar: tqdm[Any] | None = tqdm(total=6, desc="train triage", unit="step", disable=not progress)
     started = time.perf_counter()
     train_index, test_index = held_out_split(reports, seed)
-    training = [reports[i] for i in train_index] + extra
+    training = [reports[i] for i in train_index] + writers + extra
     held_out = tuple(reports[i] for i in test_index)
     normalized = [
         model_text(normalize_text(report.text))
@@ -93,6 +105,7 @@ def train(
         config,
         seed,
         bar,
+        sample_weight=sample_weights(training, config),
     )
     # The urgency policy is chosen on validation data of the train split (out-of-fold predictions).
     policy, policy_report = policy_from_validation(training, normalized, groups, config, seed)
@@ -109,6 +122,9 @@ def train(
         "data_rows": len(reports),
         "train_rows": len(train_index),
         "held_out_rows": len(test_index),
+        "writer_rows": dict(sorted(Counter(writer_of(row) for row in writers).items())),
+        "writer_rows_hash": data_hash(writers) if writers else None,
+        "writer_rows_already_in_corpus": copies,
         "extra_examples": len(extra),
         "extra_examples_hash": data_hash(extra) if extra else None,
         "urgency_policy": {**dataclasses.asdict(policy), "validation": policy_report},
