@@ -243,3 +243,32 @@ def test_after_photos_are_sealed_with_the_resolution(worked):
     resolution = ReportEvent.objects.filter(report=worked, new_status="resolved").get()
     stored = list(Photo.objects.filter(report=worked, kind="resolution").values_list("sha256", flat=True))
     assert resolution.new_value == {"photos": 1, "photo_sha256": stored}
+
+
+def test_a_new_reports_first_events_start_its_chain_in_one_statement(reference_data, make_citizen):
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.reports.audit_chain import verify_chain
+
+    # given a report created in this transaction, with no events yet
+    citizen = make_citizen("+84905700800")
+    report = Report.objects.create(reporter=citizen, description="Rác", latitude=16.46, longitude=107.59,
+                                   tracking_code="TEST-0001")
+    events = [ReportEvent(report=report, kind="submitted", actor=citizen, actor_role="citizen", new_status="submitted"),
+              ReportEvent(report=report, kind="triaged", actor_role="system", old_status="submitted",
+                          new_status="triaged")]
+    # when its first events are written
+    with CaptureQueriesContext(connection) as queries:
+        ReportEvent.objects.start_chain(events)
+    # then one INSERT wrote them (no lock, no read of a previous link), and the chain verifies
+    assert [q["sql"].split()[0].upper() for q in queries.captured_queries] == ["INSERT"]
+    stored = list(ReportEvent.objects.filter(report=report).order_by("id"))
+    assert [e.prev_hash for e in stored] == ["", stored[0].hash]
+    assert verify_chain(report.pk, stored) is None
+
+
+def test_start_chain_refuses_events_of_several_reports(reference_data, make_citizen):
+    citizen = make_citizen("+84905700801")
+    a, b = (make_report(citizen) for _ in range(2))
+    with pytest.raises(ValueError):
+        ReportEvent.objects.start_chain([ReportEvent(report=a, kind="note"), ReportEvent(report=b, kind="note")])

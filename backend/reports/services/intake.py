@@ -145,7 +145,7 @@ def _insert_report(user: User, data: ReportInput, stored: list[StoredPhoto], dec
     report._prefetched_objects_cache = {"photos": photos}  # type: ignore[attr-defined]
     hint = data.category_hint.code if data.category_hint else None
     category = decision.category.code if decision.category else None
-    ReportEvent.objects.bulk_create(
+    ReportEvent.objects.start_chain(
         [
             ReportEvent(
                 report=report, kind=ReportEvent.Kind.SUBMITTED, actor=user, actor_role=user.role,
