@@ -5,11 +5,25 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from backend.core import db_locks
 
+# The queue is SQLite's (one write lock per database file); each database runs its own half of this file.
+SQLITE = connection.vendor == "sqlite"
+sqlite_only = pytest.mark.skipif(not SQLITE, reason="SQLite's writer queue; PostgreSQL's case is tested below")
 
+
+@pytest.mark.skipif(SQLITE, reason="PostgreSQL's case; the SQLite queue is tested above")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_writers_do_not_queue_in_python():
+    # when a writer takes its turn on PostgreSQL (row locks and MVCC, no single write lock)
+    with db_locks.writer_turn(), transaction.atomic():
+        # then nothing in the process was locked
+        assert not db_locks._sqlite_writers.locked()
+
+
+@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_holds_the_turn_for_its_transaction_and_nested_ones_pass_through():
     # given no writer at work
@@ -23,6 +37,7 @@ def test_a_writer_holds_the_turn_for_its_transaction_and_nested_ones_pass_throug
     assert not db_locks._sqlite_writers.locked()
 
 
+@sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_a_second_writer_enters_only_after_the_first_leaves():
     order: list[str] = []
