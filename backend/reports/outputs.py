@@ -199,6 +199,9 @@ class CitizenReportOutput(ReportNamesAndPhotos, CompiledSerializer):  # type: ig
 
 class CitizenReportDetailOutput(CitizenReportOutput):
     timeline = serializers.SerializerMethodField()
+    # The citizen's own rating, shown back to them (staff outputs carry it in DeadlineStateOutput).
+    rating_stars = serializers.IntegerField(read_only=True, allow_null=True, help_text="1-5 once rated, else null")
+    rating_comment = serializers.CharField(read_only=True)
 
     @extend_schema_field(TimelineEntry(many=True))
     def get_timeline(self, report: Report) -> list[dict[str, Any]]:

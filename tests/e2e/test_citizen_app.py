@@ -152,3 +152,29 @@ def test_the_app_installs_opens_offline_and_sends_what_was_queued_there(browser,
     assert mine["count"] == 1
     assert row.locator("[data-testid=report-tracking-code]").inner_text() == mine["results"][0]["tracking_code"]
     context.close()
+
+
+def test_a_citizen_rates_a_resolved_report_and_sees_their_rating(browser, e2e_server):
+    # given a citizen signed in, whose report HEPCO has resolved
+    context = phone_context(browser)
+    page = context.new_page()
+    sign_in(page, e2e_server)
+    token = page.evaluate("localStorage.getItem('hue.citizen.token')")
+    report = e2e_server.submit("Rác ở đầu kiệt 12 Nguyễn Trãi mấy ngày chưa thu", 16.4700, 107.5800, token=token)
+    e2e_server.request("POST", f"/api/v1/ops/reports/{report['id']}/triage/", token=e2e_server.operator_token,
+                       body={"category": "environment", "urgency": "normal"})
+    hepco = e2e_server.manage("issue_token", "hepco-rate-e2e", "--role", "agency", "--agency", "hepco").split()[-1]
+    e2e_server.request("POST", f"/api/v1/agency/tickets/{report['id']}/accept/", token=hepco)
+    e2e_server.request("POST", f"/api/v1/agency/tickets/{report['id']}/resolve/", token=hepco, body={"note": "Đã thu gom"})
+    # when they open it and give four stars
+    page.goto(f"{e2e_server.url}/app/#/reports/{report['id']}")
+    detail = page.locator(f"[data-testid=report-detail][data-report-id='{report['id']}']")
+    detail.locator("[data-testid=report-action-rate]").wait_for(timeout=10_000)
+    detail.locator("form[data-form=rate] input[value='4']").check(force=True)
+    detail.locator("[data-testid=report-action-rate]").click()
+    # then the form is gone and their rating is shown back to them
+    rating = detail.locator("[data-testid=report-rating]")
+    rating.wait_for(timeout=10_000)
+    assert "★★★★☆" in rating.inner_text()
+    assert detail.locator("[data-testid=report-action-rate]").count() == 0
+    context.close()

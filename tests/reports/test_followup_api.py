@@ -56,6 +56,7 @@ def test_the_whole_path_from_submission_to_rating(citizen_client, operator_clien
     assert rated.json()["status"] == "closed"
     assert rated.json()["status_name"] == {"vi": "Đã đóng", "en": "Closed"}
     assert rated.json()["timeline"][-1]["kind"] == "rated"
+    assert (rated.json()["rating_stars"], rated.json()["rating_comment"]) == (5, "Rất nhanh")
     report = Report.objects.get(pk=report_id)
     assert (report.rating_stars, report.rating_comment) == (5, "Rất nhanh")
     # and the operator sees the full story

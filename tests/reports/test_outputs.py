@@ -54,7 +54,7 @@ def test_citizen_answers_and_socket_payload_have_the_citizen_keys(citizen_client
 
     assert set(submitted) == CITIZEN_KEYS
     assert set(mine) == CITIZEN_KEYS
-    assert set(detail) == CITIZEN_KEYS | {"timeline"}
+    assert set(detail) == CITIZEN_KEYS | {"timeline", "rating_stars", "rating_comment"}
     assert set(payload) == CITIZEN_KEYS
 
 

@@ -297,6 +297,9 @@
   function hasRated(d) { return (d.timeline || []).some((e) => e.kind === "rated"); }
   function followupHtml(d) {
     const parts = [];
+    if (d.rating_stars) {
+      parts.push(`<p class="card-sub" data-testid="report-rating"><span class="muted">${esc(t("rated"))}:</span> <span aria-label="${d.rating_stars} ${esc(t("stars"))}">${"★".repeat(d.rating_stars)}${"☆".repeat(5 - d.rating_stars)}</span>${d.rating_comment ? ` ${esc(d.rating_comment)}` : ""}</p>`);
+    }
     if (["resolved", "closed"].includes(d.status) && !hasRated(d)) {
       parts.push(`<form class="act-form card-sub" data-form="rate"><fieldset class="stars"><legend>${esc(t("rate_h"))}</legend>
         ${[1, 2, 3, 4, 5].map((n) => `<label class="star"><input type="radio" name="stars" value="${n}" required><span>${"★".repeat(n)}</span><span class="sr-only">${n} ${esc(t("stars"))}</span></label>`).join("")}
