@@ -200,6 +200,10 @@ class Report(models.Model):
             # first (a box a hundred metres high is a thin slice of the city), longitude checked in it.
             models.Index(fields=["latitude", "longitude", "created_at"],
                          condition=models.Q(status__in=OPEN_STATUS_LIST), name="report_open_position"),
+            # Retention (services/retention.py), asked by every periodic pass: finished reports not yet
+            # anonymised, oldest closing first; the anonymised bulk of old reports stays out of it.
+            models.Index(fields=["closed_at"], condition=models.Q(anonymised_at__isnull=True),
+                         name="report_retention_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="report_lat_range"),
