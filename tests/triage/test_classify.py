@@ -46,12 +46,10 @@ def test_get_model_says_why_there_is_no_model(models_dir):
 
 def test_a_tampered_active_model_falls_back_to_review(models_dir, trained):
     # Given an active version whose model file was changed after training
-    # (tampered before it is made active: a server's model watcher, running in this process once any test
-    # has imported backend.asgi, must never see it untampered and load it in between)
     shutil.copytree(trained.path, models_dir / trained.version)
+    artifacts.set_active(trained.version, models_dir)
     with (models_dir / trained.version / "model.npz").open("ab") as handle:
         handle.write(b"x")
-    artifacts.set_active(trained.version, models_dir)
 
     # When a report is classified / Then the model is refused and the report goes to review
     result = triage.classify("Đèn đường hỏng")
