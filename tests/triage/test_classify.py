@@ -46,10 +46,13 @@ def test_get_model_says_why_there_is_no_model(models_dir):
 
 def test_a_tampered_active_model_falls_back_to_review(models_dir, trained):
     # Given an active version whose model file was changed after training
+    # (tampered before ACTIVE names it, written by hand since set_active refuses a broken version: a
+    # model watcher thread in the test process, started once any test imported backend.asgi, must not
+    # load the untampered file in between)
     shutil.copytree(trained.path, models_dir / trained.version)
-    artifacts.set_active(trained.version, models_dir)
     with (models_dir / trained.version / "model.npz").open("ab") as handle:
         handle.write(b"x")
+    (models_dir / artifacts.ACTIVE_FILE).write_text(trained.version + "\n", encoding="utf-8")
 
     # When a report is classified / Then the model is refused and the report goes to review
     result = triage.classify("Đèn đường hỏng")
