@@ -42,3 +42,15 @@ def browser(chromium_path):
         instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A browser test that fails in CI leaves no server behind to look at: its log's tail goes into the
+    # failure report (the server logs no personal data, see backend/core/log_redaction.py).
+    outcome = yield
+    report = outcome.get_result()
+    server = item.funcargs.get("e2e_server") if report.failed else None
+    if server is not None and server.log_path is not None and server.log_path.exists():
+        tail = server.log_path.read_text(errors="replace").splitlines()[-60:]
+        report.sections.append(("e2e server log (last 60 lines)", "\n".join(tail)))

@@ -223,6 +223,7 @@
   }
 
   function renderDetail(d, live) {
+    if (HueDetail.isStale(openDetail, d)) return;
     const same = openDetail && openDetail.id === d.id;
     // While the status stays, the action forms are left alone: a note being typed, or a photo whose
     // camera is still open (its input must stay the one in the page), survives a live refresh.

@@ -55,7 +55,10 @@
     let payload;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
-    const res = await fetch(url, { method, headers, body: payload, credentials: "omit" });
+    let res;
+    try { res = await fetch(url, { method, headers, body: payload, credentials: "omit" }); }
+    catch (e) { networkSeen(false); throw e; }
+    networkSeen(true);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (res.status === 401 && token()) { signedOut(true); }
@@ -376,11 +379,15 @@
   HueDetail.bindPhotos(detailEl);
 
   /* ---------- outbox, network, language ---------- */
-  function renderOnline() { document.getElementById("offline-banner").hidden = navigator.onLine; }
+  // navigator.onLine only knows whether there is a network link, not whether the server answers (a
+  // phone on a dead cell or behind a captive portal says "online"): the last request's fate counts too.
+  let unreachable = false;
+  function renderOnline() { document.getElementById("offline-banner").hidden = navigator.onLine && !unreachable; }
+  function networkSeen(answered) { unreachable = !answered; renderOnline(); }
   window.addEventListener("online", renderOnline);
   window.addEventListener("offline", renderOnline);
   HueOutbox.start({
-    token, user: userId,
+    token, user: userId, onNetwork: networkSeen,
     onSent: (item, report) => {
       toast(`${t("sent_ok")}: ${report.tracking_code}`, "ok");
       if (location.hash === "#/reports") showList();

@@ -636,6 +636,7 @@
   }
 
   function renderDetail(d, live) {
+    if (HueDetail.isStale(openDetail, d)) return;
     const same = openDetail && openDetail.id === d.id;
     // An operator typing a note or a reason while someone else acts keeps their form as it is;
     // untouched forms are redrawn so their choices show the report's new values.

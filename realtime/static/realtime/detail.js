@@ -107,5 +107,11 @@
     return `geo:${lat},${lon}?q=${lat},${lon}(${encodeURIComponent(r.tracking_code || "")})`;
   }
 
-  window.HueDetail = { statusName, photosHtml, healthHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink };
+  /* Answers to requests sent at different times can arrive out of order (a live refresh sent before an
+   * action, answered after it): a detail older than the one shown must not replace it. */
+  function isStale(shown, incoming) {
+    return Boolean(shown && shown.id === incoming.id && Date.parse(incoming.updated_at) < Date.parse(shown.updated_at));
+  }
+
+  window.HueDetail = { statusName, photosHtml, healthHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink, isStale };
 })();

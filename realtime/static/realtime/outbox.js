@@ -90,8 +90,10 @@
         headers: { Authorization: "Token " + token, "Idempotency-Key": item.key, Accept: "application/json", "Accept-Language": HueRT.lang() },
       });
     } catch (e) {
+      if (options.onNetwork) options.onNetwork(false);
       return { outcome: "retry", error: "network" };
     }
+    if (options.onNetwork) options.onNetwork(true);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (res.status === 200 || res.status === 201) return { outcome: "sent", report: data, status: res.status };
