@@ -28,7 +28,7 @@
   const list = document.getElementById("tickets");
   const detailEl = document.getElementById("detail");
   const layout = document.getElementById("agency-layout");
-  let openId = null, openDetail = null, detailToken = 0, detailTimer = null;
+  let openId = null, openDetail = null, detailToken = 0;
 
   const agency = config.user && config.user.agency;
   function renderAgencyName() { document.getElementById("agency-name").textContent = agency ? nm({ vi: agency.name_vi, en: agency.name_en }) : ""; }
@@ -173,17 +173,11 @@
     cards.forEach((card) => card.classList.remove("is-open"));
   }
 
-  function refreshOpen() {
-    clearTimeout(detailTimer);
-    detailTimer = setTimeout(async () => {
-      if (openId === null) return;
-      const token = detailToken, id = openId;
-      try {
-        const data = await api("GET", `/api/v1/agency/tickets/${id}/`);
-        if (token === detailToken && id === openId) renderDetail(data, true);
-      } catch (e) { /* gone (returned, reassigned): the removal event says so */ }
-    }, 150);
-  }
+  const refreshOpen = HueDetail.liveRefresher({
+    current: () => ({ id: openId, token: detailToken }),
+    load: (id) => api("GET", `/api/v1/agency/tickets/${id}/`),
+    render: (d) => renderDetail(d, true),
+  });
 
   function actionsHtml(d) {
     const forms = [];

@@ -482,7 +482,7 @@
   soundBtn.addEventListener("click", () => { soundOn = !soundOn; localStorage.setItem("hue.sound", soundOn ? "on" : "off"); renderSound(); if (soundOn) beep(); });
 
   /* ---------- the detail beside the queue ---------- */
-  let detailTimer = null, detailToken = 0;
+  let detailToken = 0;
 
   async function openReport(id, focus) {
     openId = id;
@@ -516,17 +516,11 @@
   }
 
   /* Another operator (or the agency, or the citizen) acted on the open report: reload it in place. */
-  function refreshOpen() {
-    clearTimeout(detailTimer);
-    detailTimer = setTimeout(async () => {
-      if (openId === null) return;
-      const token = detailToken, id = openId;
-      try {
-        const data = await api("GET", `/api/v1/ops/reports/${id}/`);
-        if (token === detailToken && id === openId) renderDetail(data, true);
-      } catch (e) { /* the next event or a reopen will try again */ }
-    }, 150);
-  }
+  const refreshOpen = HueDetail.liveRefresher({
+    current: () => ({ id: openId, token: detailToken }),
+    load: (id) => api("GET", `/api/v1/ops/reports/${id}/`),
+    render: (d) => renderDetail(d, true),
+  });
 
   function bar(label, p, cls) {
     const pct = Math.round((p || 0) * 100);

@@ -113,5 +113,24 @@
     return Boolean(shown && shown.id === incoming.id && Date.parse(incoming.updated_at) < Date.parse(shown.updated_at));
   }
 
-  window.HueDetail = { statusName, photosHtml, healthHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink, isStale };
+  /* The open detail, reloaded in place when an event says it changed: events that come in a burst make
+   * one request (150 ms later), and an answer for a detail closed or replaced meanwhile is dropped.
+   * current() gives { id, token } (the token changes whenever another detail is opened or closed). */
+  function liveRefresher({ current, load, render }) {
+    let timer = null;
+    return function refresh() {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const asked = current();
+        if (asked.id === null) return;
+        try {
+          const data = await load(asked.id);
+          const now = current();
+          if (now.id === asked.id && now.token === asked.token) render(data);
+        } catch (e) { /* gone (returned, reassigned) or unreachable: the next event or resync tries again */ }
+      }, 150);
+    };
+  }
+
+  window.HueDetail = { statusName, photosHtml, healthHtml, bindPhotos, timelineHtml, drawCloseUp, geoLink, isStale, liveRefresher };
 })();
