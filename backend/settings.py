@@ -219,7 +219,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
-            "KEY_PREFIX": "hue",
+            # One prefix per deployment sharing a Redis (and per test server, so counters from an
+            # earlier run on the same Redis do not refuse its requests).
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hue"),
             "OPTIONS": {
                 "socket_connect_timeout": 1.0,
                 "socket_timeout": 1.0,

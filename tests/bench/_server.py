@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,7 +45,7 @@ def server_command(kind: str, port: int, workers: int) -> list[str]:
     if kind == "uvicorn":
         return [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-                "--lifespan", "off"]
+                "--lifespan", "off", "--timeout-graceful-shutdown", "5"]
     if kind == "gunicorn":
         return [sys.executable, "-m", "gunicorn", "backend.wsgi:application", "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--log-level", "warning"]
@@ -80,7 +81,9 @@ def base_env(var: str, extra_env: dict[str, str] | None) -> dict[str, str]:
            "LOG_LEVEL": "WARNING", "ENV_FILE": "",
            # A benchmark submits thousands of reports as a few citizens: the per-citizen limits (tested
            # in the suite) would measure refusals instead of intake.
-           "REPORTS_PER_USER_PER_HOUR": "1000000000", "REPORTS_PER_USER_PER_DAY": "1000000000"}
+           "REPORTS_PER_USER_PER_HOUR": "1000000000", "REPORTS_PER_USER_PER_DAY": "1000000000",
+           # Counters of this run's servers only (they share it), not an earlier run's on the same Redis.
+           "CACHE_KEY_PREFIX": f"run-{uuid.uuid4().hex[:12]}"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.update(extra_env or {})

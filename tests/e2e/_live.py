@@ -132,6 +132,8 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
         env = {
             **os.environ, "EMBEDDED_DEFAULT": "true", "VAR_DIR": var, "LOG_LEVEL": "WARNING",
             "REALTIME_HEARTBEAT_SECONDS": "2",
+            # Abuse-limit counters of this server only: an earlier run's on the same Redis would refuse it.
+            "CACHE_KEY_PREFIX": f"e2e-{uuid.uuid4().hex[:12]}",
         }
         env.pop("DATABASE_URL", None)  # a throwaway SQLite file, whatever the surrounding run uses
         port = _free_port()
@@ -153,7 +155,7 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
         log_file = server.log_path.open("w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log", "--lifespan", "off"],
+             "--log-level", "warning", "--no-access-log", "--lifespan", "off", "--timeout-graceful-shutdown", "5"],
             env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
         )
         server.url = f"http://127.0.0.1:{port}"
@@ -169,7 +171,12 @@ def running_e2e_server(*, demo: bool = False) -> Iterator[LiveServer]:
             yield server
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                # Past the graceful limit above, on a loaded machine: the throwaway server goes anyway.
+                proc.kill()
+                proc.wait(timeout=10)
             log_file.close()
 
 

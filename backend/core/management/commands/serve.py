@@ -40,4 +40,6 @@ class Command(BaseCommand):
             lifespan="off",
             # Compressing every event once per socket was 40% of a fan-out's CPU (docs/realtime.md).
             ws_per_message_deflate=False,
+            # Stopping must not wait on a socket's consumer still blocked on the channel layer.
+            timeout_graceful_shutdown=5,
         )
