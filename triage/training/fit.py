@@ -15,6 +15,7 @@ from sklearn.svm import LinearSVC
 from tqdm import tqdm
 
 from triage.config import DEFAULT_REVIEW_THRESHOLD
+from triage.taxonomy import URGENCIES
 from triage.model import Head, TriageModel, UrgencyPolicy, char_ngrams, word_ngrams
 
 
@@ -39,6 +40,10 @@ class TrainingConfig:
     # gradient-boosting or logistic second stage over the SVM scores and the concepts (all within
     # +/-0.01 or worse). The lexicon (+0.024) and more data were what moved it.
     estimator: Literal["logreg", "svc"] = "svc"
+    # "flat": one calibrated one-vs-rest head over the four levels; "ordinal": one calibrated binary
+    # head per step of the scale, P(normal or worse), P(high or worse), P(critical) (issue 14: urgency
+    # is an ordered scale, and the policy reads exactly those cumulative probabilities). svc only.
+    urgency_head: Literal["flat", "ordinal"] = "flat"
     category_c: float = 0.5
     urgency_c: float = 0.5
     class_weight: Literal["balanced"] | None = "balanced"
@@ -106,6 +111,58 @@ def head_from_calibrated_svm(calibrated: CalibratedClassifierCV) -> Head:
     )
 
 
+def head_from_cumulative_svms(levels: Sequence[str], steps: Sequence[CalibratedClassifierCV]) -> Head:
+    """An ordinal head: ``steps[k - 1]`` is a calibrated binary SVM of "level >= levels[k]" (k >= 1).
+
+    Column 0 (the lowest level) has zero weights and is never read (``Head._cumulative``).
+    """
+    columns = [np.zeros(steps[0].calibrated_classifiers_[0].estimator.coef_.shape[1])]
+    bias, sigmoid_a, sigmoid_b = [0.0], [0.0], [0.0]
+    for step in steps:
+        inner = step.calibrated_classifiers_[0]
+        if list(step.classes_) != [0, 1] or len(inner.calibrators) != 1:
+            raise ValueError("each step of an ordinal head must be a binary 0/1 classifier")
+        columns.append(inner.estimator.coef_[0])
+        bias.append(float(inner.estimator.intercept_[0]))
+        sigmoid_a.append(float(inner.calibrators[0].a_))
+        sigmoid_b.append(float(inner.calibrators[0].b_))
+    return Head(
+        labels=tuple(levels),
+        weights=np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32),
+        bias=np.asarray(bias, dtype=np.float32),
+        calibration="cumulative",
+        sigmoid_a=np.asarray(sigmoid_a, dtype=np.float32),
+        sigmoid_b=np.asarray(sigmoid_b, dtype=np.float32),
+    )
+
+
+def _fit_ordinal_head(
+    features: Any,
+    labels: Sequence[str],
+    groups: Sequence[str],
+    c_value: float,
+    config: TrainingConfig,
+    seed: int,
+    sample_weight: Any = None,
+) -> Head:
+    levels = [level for level in URGENCIES if level in set(labels)]
+    rank = np.asarray([levels.index(label) for label in labels], dtype=np.intp)
+    steps = []
+    for k in range(1, len(levels)):
+        target = (rank >= k).astype(np.intp)
+        folds = list(
+            StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, target, groups)
+        )
+        calibrated = CalibratedClassifierCV(
+            LinearSVC(C=c_value, class_weight=config.class_weight, random_state=seed),
+            method="sigmoid",
+            cv=folds,
+            ensemble=False,
+        )
+        steps.append(calibrated.fit(features, target, sample_weight=sample_weight))
+    return head_from_cumulative_svms(levels, steps)
+
+
 def _fit_head(
     features: Any,
     labels: Sequence[str],
@@ -167,7 +224,8 @@ def fit_model(
     )
     category = _fit_head(features, categories, groups, config.category_c, config, seed, weights)
     advance_progress(progress, "category head")
-    urgency = _fit_head(features, urgencies, groups, config.urgency_c, config, seed, weights)
+    fit_urgency = _fit_ordinal_head if config.urgency_head == "ordinal" else _fit_head
+    urgency = fit_urgency(features, urgencies, groups, config.urgency_c, config, seed, weights)
     advance_progress(progress, "urgency head")
     return TriageModel(
         char_vocabulary=model_without_heads.char_vocabulary,
