@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     writers_cmd.add_argument("--writer-weight", type=float, nargs="+", default=[1.0])
     writers_cmd.add_argument("--urgency-c", type=float, nargs="+", default=[0.5])
     writers_cmd.add_argument("--category-c", type=float, nargs="+", default=[0.5])
+    writers_cmd.add_argument("--urgency-head", choices=("flat", "ordinal"), nargs="+", default=["flat"])
     writers_cmd.add_argument("--folds", type=int, default=5, help="grouped folds of the train split")
     baseline_cmd = commands.add_parser(
         "compare-data",
@@ -127,7 +128,8 @@ def main(
     rows = read_reports(args.data)
     if args.command == "compare-writers":
         candidates = [
-            TrainingConfig(writer_weight=w, urgency_c=u, category_c=c, policy_folds=args.folds)
+            TrainingConfig(writer_weight=w, urgency_c=u, category_c=c, policy_folds=args.folds, urgency_head=h)
+            for h in args.urgency_head
             for w in args.writer_weight
             for u in args.urgency_c
             for c in args.category_c

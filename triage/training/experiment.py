@@ -127,6 +127,7 @@ VARIANTS: dict[str, tuple[Fitter, float]] = {
     "flat_en3": (flat(), 3.0),
     "ordinal": (ordinal(), 1.0),
     "ordinal_c025": (ordinal(0.25), 1.0),
+    "ordinal_c1": (ordinal(1.0), 1.0),
     "ordinal_en2": (ordinal(), 2.0),
     "flat_critbin": (flat_plus_critical(), 1.0),
 }
