@@ -11,7 +11,11 @@ from sklearn.svm import LinearSVC
 
 from triage.model import TriageModel, UrgencyPolicy, char_ngrams, word_ngrams
 from triage.normalize import normalize
-from triage.training.fit import head_from_calibrated_svm, head_from_cumulative_svms, head_from_logistic_regression
+from triage.training.fit import (
+    head_from_calibrated_svm,
+    head_from_cumulative_svms,
+    head_from_logistic_regression,
+)
 
 
 def _fitted(rows):

@@ -26,6 +26,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
+from triage.model import TriageModel, UrgencyPolicy
 from triage.normalize import model_text, normalize_text
 from triage.training.data import (
     LabelledReport,
@@ -35,7 +36,6 @@ from triage.training.data import (
     text_key,
     writer_of,
 )
-from triage.model import TriageModel, UrgencyPolicy
 from triage.training.fit import TrainingConfig, _empty_head, _vectorizers
 from triage.training.policy import (
     NEW_WRITERS,
