@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         help="do not score the new version on the independent test set (it is scored once per version)",
     )  # fmt: skip
     train_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    train_cmd.add_argument("--urgency-head", choices=("flat", "ordinal"), default=TrainingConfig().urgency_head,
+                           help="urgency head (TrainingConfig.urgency_head: the comparison behind the default)")  # fmt: skip
+    train_cmd.add_argument("--urgency-c", type=float, default=TrainingConfig().urgency_c)
 
     evaluate_cmd = commands.add_parser(
         "evaluate", help="evaluate a version on its held-out split and external data"
@@ -164,8 +167,9 @@ def _train(
     for path in args.include_feedback:
         extra.extend(read_feedback(path))
     writers = [] if args.no_writers else read_writer_reports(args.writers)
+    config = TrainingConfig(urgency_head=args.urgency_head, urgency_c=args.urgency_c)
     outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
-                    data_source=_display(args.data), writer_rows=writers)  # fmt: skip
+                    data_source=_display(args.data), writer_rows=writers, config=config)  # fmt: skip
     if not args.no_external:
         external = evaluate_external(outcome.model, outcome.version, args.eval_dir)
         if external:
