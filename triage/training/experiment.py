@@ -117,7 +117,24 @@ def flat_plus_critical(c_value: float = 0.5, critical_c: float = 0.5) -> Fitter:
     return fit
 
 
+def mixture(c_flat: float = 0.5, c_ordinal: float = 0.25) -> Fitter:
+    """The mean of the flat and the ordinal heads' level probabilities."""
+
+    def fit(x: Matrix, y: NDArray[np.intp], w: NDArray[np.float64], groups: NDArray[np.str_], seed: int) -> Callable[[Matrix], NDArray[np.float64]]:
+        first = flat(c_flat)(x, y, w, groups, seed)
+        second = ordinal(c_ordinal)(x, y, w, groups, seed)
+
+        def predict(z: Matrix) -> NDArray[np.float64]:
+            result: NDArray[np.float64] = (first(z) + second(z)) / 2.0
+            return result
+
+        return predict
+
+    return fit
+
+
 VARIANTS: dict[str, tuple[Fitter, float]] = {
+    "mixture": (mixture(), 1.0),
     # name -> (fitter, extra weight of English rows)
     "flat": (flat(), 1.0),
     "flat_c025": (flat(0.25), 1.0),

@@ -44,7 +44,7 @@ class TrainingConfig:
     # head per step of the scale, P(normal or worse), P(high or worse), P(critical) (issue 14: urgency
     # is an ordered scale, and the policy reads exactly those cumulative probabilities). svc only.
     # Compared on 2026-12-08 (`python -m triage.training.experiment flat ordinal ordinal_c025 ordinal_c1
-    # flat_en2 flat_critbin`: the policy's folds, 5 grouped corpus folds + leave-one-writer-out over
+    # flat_en2 flat_critbin mixture`: the policy's folds, 5 grouped corpus folds + leave-one-writer-out over
     # writers D-H, each variant with the policy it would get, then the held-out split; vocabulary shared
     # across folds). Flat C 0.5 / ordinal C 0.5 / 0.25 / 1: corpus folds critical recall 0.932 / 0.948 /
     # 0.949 / 0.945, urgency accuracy 0.786 / 0.778 / 0.781 / 0.779; new writers critical recall 0.784 /
@@ -56,7 +56,8 @@ class TrainingConfig:
     # independent set, although on the writer folds it beat the flat head on the same data (recall 0.790
     # -> 0.817, accuracy 0.695 -> 0.704, false criticals 2.8 -> 2.6 %). Also not better: English rows
     # weighted x2 (every figure lower, English too) and the flat head with a separate critical-vs-not head
-    # (new writers recall 0.811 but accuracy 0.676).
+    # (new writers recall 0.811 but accuracy 0.676); the mean of the flat and ordinal heads (`mixture`:
+    # new writers accuracy 0.711, recall 0.814, but held-out accuracy 0.777).
     urgency_head: Literal["flat", "ordinal"] = "flat"
     category_c: float = 0.5
     urgency_c: float = 0.5
