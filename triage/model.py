@@ -27,7 +27,7 @@ from triage.lexicon import concept_tokens
 CHAR_NGRAM_RANGE: Final = (2, 5)
 WORD_NGRAM_RANGE: Final = (1, 2)
 
-Calibration = Literal["softmax", "sigmoid"]
+Calibration = Literal["softmax", "sigmoid", "cumulative"]
 FloatArray = NDArray[np.float32]
 
 
@@ -122,7 +122,7 @@ class Head:
     weights: FloatArray  # (n_features, n_labels)
     bias: FloatArray  # (n_labels,)
     calibration: Calibration
-    sigmoid_a: FloatArray  # (n_labels,), only for "sigmoid"
+    sigmoid_a: FloatArray  # (n_labels,), only for "sigmoid" and "cumulative"
     sigmoid_b: FloatArray
 
     def probabilities(self, features: sp.csr_matrix) -> NDArray[np.float64]:
@@ -130,6 +130,8 @@ class Head:
 
     def calibrate(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
         """Probabilities from decision scores (rows: reports)."""
+        if self.calibration == "cumulative":
+            return self._cumulative(scores)
         if self.calibration == "softmax":
             scores -= scores.max(axis=1, keepdims=True)
             np.exp(scores, out=scores)
@@ -141,6 +143,16 @@ class Head:
             scores[uniform] = 1.0
             totals[uniform] = len(self.labels)
         result: NDArray[np.float64] = scores / totals
+        return result
+
+    def _cumulative(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
+        # An ordinal head (labels in rising order): column k >= 1 is a calibrated binary model of
+        # P(level >= labels[k]); column 0 is unused (P(level >= lowest) is 1). Made non-increasing,
+        # then differences give each level's probability, which sum to one.
+        above = 1.0 / (1.0 + np.exp(scores[:, 1:] * self.sigmoid_a[1:] + self.sigmoid_b[1:]))
+        above = np.minimum.accumulate(above, axis=1)
+        bounds = np.concatenate([np.ones((len(scores), 1)), above, np.zeros((len(scores), 1))], axis=1)
+        result: NDArray[np.float64] = bounds[:, :-1] - bounds[:, 1:]
         return result
 
 
@@ -287,7 +299,7 @@ class TriageModel:
 
         def head(name: str) -> Head:
             calibration = str(arrays[f"{name}_calibration"])
-            if calibration not in ("softmax", "sigmoid"):
+            if calibration not in ("softmax", "sigmoid", "cumulative"):
                 raise ValueError(f"unknown calibration {calibration!r} for the {name} head")
             labels = tuple(str(label) for label in arrays[f"{name}_labels"].tolist())
             weights = np.ascontiguousarray(arrays[f"{name}_weights"], dtype=np.float32)
@@ -299,7 +311,7 @@ class TriageModel:
                 labels=labels,
                 weights=weights,
                 bias=np.asarray(arrays[f"{name}_bias"], dtype=np.float32),
-                calibration="softmax" if calibration == "softmax" else "sigmoid",
+                calibration="softmax" if calibration == "softmax" else "sigmoid" if calibration == "sigmoid" else "cumulative",
                 sigmoid_a=np.asarray(arrays[f"{name}_sigmoid_a"], dtype=np.float32),
                 sigmoid_b=np.asarray(arrays[f"{name}_sigmoid_b"], dtype=np.float32),
             )

@@ -11,7 +11,11 @@ from sklearn.svm import LinearSVC
 
 from triage.model import TriageModel, UrgencyPolicy, char_ngrams, word_ngrams
 from triage.normalize import normalize
-from triage.training.fit import head_from_calibrated_svm, head_from_logistic_regression
+from triage.training.fit import (
+    head_from_calibrated_svm,
+    head_from_cumulative_svms,
+    head_from_logistic_regression,
+)
 
 
 def _fitted(rows):
@@ -72,6 +76,37 @@ def test_calibrated_svm_probabilities_equal_predict_proba(fixture_rows):
     probabilities = head.probabilities(_model(char, word, head, head).features(texts))
 
     np.testing.assert_allclose(probabilities, calibrated.predict_proba(reference), rtol=1e-4, atol=1e-5)
+
+
+def test_ordinal_head_gives_each_level_the_difference_of_its_calibrated_steps(fixture_rows):
+    # Given one calibrated binary SVM per step of the urgency scale (level >= normal, >= high, critical)
+    texts, char, word, reference = _fitted(fixture_rows)
+    levels = ("low", "normal", "high", "critical")
+    rank = np.asarray([levels.index(row.urgency) for row in fixture_rows])
+    steps = [
+        CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=3, ensemble=False).fit(
+            reference, (rank >= k).astype(int)
+        )
+        for k in (1, 2, 3)
+    ]
+    head = head_from_cumulative_svms(levels, steps)
+    model = _model(char, word, head, head)
+
+    # When the exported head computes the level probabilities (batch and one-report paths)
+    probabilities = head.probabilities(model.features(texts))
+    one = model.predict_proba([texts[0]])[1]
+
+    # Then P(level >= k) is each step's predict_proba made non-increasing, and the levels sum to one
+    above = np.minimum.accumulate(np.stack([s.predict_proba(reference)[:, 1] for s in steps], axis=1), axis=1)
+    np.testing.assert_allclose(probabilities[:, 1:].sum(axis=1), above[:, 0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(probabilities[:, 3], above[:, 2], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(probabilities[:, 2] + probabilities[:, 3], above[:, 1], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(probabilities.sum(axis=1), np.ones(len(texts)), rtol=1e-9, atol=1e-9)
+    assert (probabilities >= 0.0).all()
+    np.testing.assert_allclose(one[0], probabilities[0], rtol=1e-5, atol=1e-6)
+    rebuilt = TriageModel.from_arrays(model.to_arrays())
+    assert rebuilt.urgency.calibration == "cumulative"
+    np.testing.assert_array_equal(rebuilt.predict_proba(texts)[1], model.predict_proba(texts)[1])
 
 
 def test_arrays_round_trip(trained):

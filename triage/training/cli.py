@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         help="do not score the new version on the independent test set (it is scored once per version)",
     )  # fmt: skip
     train_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    train_cmd.add_argument("--urgency-head", choices=("flat", "ordinal"), default=TrainingConfig().urgency_head,
+                           help="urgency head (TrainingConfig.urgency_head: the comparison behind the default)")  # fmt: skip
+    train_cmd.add_argument("--urgency-c", type=float, default=TrainingConfig().urgency_c)
 
     evaluate_cmd = commands.add_parser(
         "evaluate", help="evaluate a version on its held-out split and external data"
@@ -87,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     writers_cmd.add_argument("--writer-weight", type=float, nargs="+", default=[1.0])
     writers_cmd.add_argument("--urgency-c", type=float, nargs="+", default=[0.5])
     writers_cmd.add_argument("--category-c", type=float, nargs="+", default=[0.5])
+    writers_cmd.add_argument("--urgency-head", choices=("flat", "ordinal"), nargs="+", default=["flat"])
     writers_cmd.add_argument("--folds", type=int, default=5, help="grouped folds of the train split")
     baseline_cmd = commands.add_parser(
         "compare-data",
@@ -127,7 +131,8 @@ def main(
     rows = read_reports(args.data)
     if args.command == "compare-writers":
         candidates = [
-            TrainingConfig(writer_weight=w, urgency_c=u, category_c=c, policy_folds=args.folds)
+            TrainingConfig(writer_weight=w, urgency_c=u, category_c=c, policy_folds=args.folds, urgency_head=h)
+            for h in args.urgency_head
             for w in args.writer_weight
             for u in args.urgency_c
             for c in args.category_c
@@ -162,8 +167,9 @@ def _train(
     for path in args.include_feedback:
         extra.extend(read_feedback(path))
     writers = [] if args.no_writers else read_writer_reports(args.writers)
+    config = TrainingConfig(urgency_head=args.urgency_head, urgency_c=args.urgency_c)
     outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
-                    data_source=_display(args.data), writer_rows=writers)  # fmt: skip
+                    data_source=_display(args.data), writer_rows=writers, config=config)  # fmt: skip
     if not args.no_external:
         external = evaluate_external(outcome.model, outcome.version, args.eval_dir)
         if external:

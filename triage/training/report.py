@@ -146,7 +146,13 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"({metrics['model']['features']['word_ngrams']}), sublinear tf, "
         f"min_df={config['min_df']}.",
         f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
-        f"{config['class_weight']}); urgency by the policy below, chosen on validation data. "
+        f"{config['class_weight']}); urgency head "
+        + (
+            "ordinal (one calibrated binary SVM per step: P(normal or worse), P(high or worse), P(critical))"
+            if config.get("urgency_head") == "ordinal"
+            else "flat (one-vs-rest over the four levels)"
+        )
+        + "; urgency by the policy below, chosen on validation data. "
         "Chosen by grouped 3-fold cross-validation on the train split only (`python -m triage compare`): "
         "a sigmoid-calibrated LinearSVC beat logistic regression on macro-F1, critical recall and log loss.",
         *_policy_lines(training),
