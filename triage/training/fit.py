@@ -162,20 +162,31 @@ def _fit_ordinal_head(
 ) -> Head:
     levels = [level for level in URGENCIES if level in set(labels)]
     rank = np.asarray([levels.index(label) for label in labels], dtype=np.intp)
-    steps = []
-    for k in range(1, len(levels)):
-        target = (rank >= k).astype(np.intp)
-        folds = list(
-            StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, target, groups)
-        )
-        calibrated = CalibratedClassifierCV(
-            LinearSVC(C=c_value, class_weight=config.class_weight, random_state=seed),
-            method="sigmoid",
-            cv=folds,
-            ensemble=False,
-        )
-        steps.append(calibrated.fit(features, target, sample_weight=sample_weight))
+    steps = [
+        _calibrated_svm(features, (rank >= k).astype(np.intp), groups, c_value, config, seed, sample_weight)
+        for k in range(1, len(levels))
+    ]
     return head_from_cumulative_svms(levels, steps)
+
+
+def _calibrated_svm(
+    features: Any,
+    target: Any,
+    groups: Sequence[str],
+    c_value: float,
+    config: TrainingConfig,
+    seed: int,
+    sample_weight: Any,
+) -> CalibratedClassifierCV:
+    # Calibrate on grouped folds: near-duplicate variants in both halves would make it overconfident.
+    folds = list(StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, target, groups))
+    calibrated = CalibratedClassifierCV(
+        LinearSVC(C=c_value, class_weight=config.class_weight, random_state=seed),
+        method="sigmoid",
+        cv=folds,
+        ensemble=False,
+    )
+    return calibrated.fit(features, target, sample_weight=sample_weight)
 
 
 def _fit_head(
@@ -190,17 +201,7 @@ def _fit_head(
     if config.estimator == "logreg":
         classifier = LogisticRegression(C=c_value, max_iter=3000, class_weight=config.class_weight)
         return head_from_logistic_regression(classifier.fit(features, labels, sample_weight=sample_weight))
-    # Calibrate on grouped folds: near-duplicate variants in both halves would make it overconfident.
-    folds = list(
-        StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(features, labels, groups)
-    )
-    calibrated = CalibratedClassifierCV(
-        LinearSVC(C=c_value, class_weight=config.class_weight, random_state=seed),
-        method="sigmoid",
-        cv=folds,
-        ensemble=False,
-    )
-    return head_from_calibrated_svm(calibrated.fit(features, labels, sample_weight=sample_weight))
+    return head_from_calibrated_svm(_calibrated_svm(features, labels, groups, c_value, config, seed, sample_weight))
 
 
 def fit_model(
