@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.core.cache import cache
 
-from backend.core.exceptions import RateLimited, Unavailable
 from backend.core import limits as limits_module
+from backend.core.exceptions import RateLimited, Unavailable
 from backend.core.limits import Limit, limit_hit, limit_refund, limit_reset, limits_hit
 
 LIMIT = Limit("test_limit", 3, 60)
