@@ -15,7 +15,7 @@ from backend.core.body_limit import AsgiBodyLimit  # noqa: E402
 from backend.core.log_redaction import install_on_server_loggers  # noqa: E402
 from backend.core.metrics import count_websockets  # noqa: E402
 from backend.core.model_watch import watch  # noqa: E402
-from realtime.process import tune_gc, tune_switch_interval  # noqa: E402
+from realtime.process import tune_gc  # noqa: E402
 from realtime.publish import remember_server_loop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402  (needs the app registry ready)
 
@@ -30,7 +30,6 @@ http_app = AdmissionControl(
 )
 router = ProtocolTypeRouter({"http": http_app, "websocket": count_websockets(websocket_application())})
 tune_gc()  # the loaded application leaves the garbage collector's scans (realtime/process.py)
-tune_switch_interval()  # a thread back from the database gets the GIL sooner (realtime/process.py)
 
 
 async def application(scope, receive, send):  # type: ignore[no-untyped-def]

@@ -427,9 +427,6 @@ REALTIME_HEARTBEAT_SECONDS = env_float("REALTIME_HEARTBEAT_SECONDS", 20.0)
 REALTIME_AUTH_TIMEOUT = env_float("REALTIME_AUTH_TIMEOUT", 10.0)
 REALTIME_LAYER_CONCURRENCY = env_int("REALTIME_LAYER_CONCURRENCY", 20)  # concurrent group_add per worker
 REALTIME_GC_THRESHOLD = env_int("REALTIME_GC_THRESHOLD", 10_000)  # ASGI servers: realtime/process.py; 0 = off
-# ASGI servers: the longest a running thread keeps the GIL from one back from the database
-# (realtime/process.py; Python's default is 5 ms); 0 = Python's default.
-SERVER_SWITCH_INTERVAL_MS = env_float("SERVER_SWITCH_INTERVAL_MS", 0.5)
 
 # --- security in production ---------------------------------------------------------------------
 # Production (neither DEBUG nor the embedded default) is served over TLS, behind the proxy: secure

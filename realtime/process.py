@@ -14,7 +14,6 @@ Measured in the same conditions: 155-194 ms of collection instead of 1,089-3,874
 from __future__ import annotations
 
 import gc
-import sys
 
 from django.conf import settings
 
@@ -28,18 +27,3 @@ def tune_gc() -> None:
     gc.freeze()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(threshold, gen1, gen2)
-
-
-def tune_switch_interval() -> None:
-    """Call once in a server process: how long a thread back from the database waits for the GIL.
-
-    Every sync view runs in a thread of its own, and a thread whose statement has returned must
-    take the GIL back from whichever thread is running Python, which by default keeps it up to
-    5 ms. A report's transaction holds the event log's lock (PostgreSQL, realtime/log.py) or
-    SQLite's write lock across several statements, so every submission in the process waited out
-    those hand-overs one after another: intake on PostgreSQL went from 64-69 to 90-109 reports/s
-    with 0.5 ms, the one-row-insert baseline unchanged (docs/performance.md, section 3).
-    """
-    milliseconds = settings.SERVER_SWITCH_INTERVAL_MS
-    if milliseconds > 0:
-        sys.setswitchinterval(milliseconds / 1000)

@@ -134,24 +134,6 @@ def test_tune_gc_can_be_turned_off(settings):
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
 
-def test_the_server_hands_the_gil_over_every_half_millisecond_unless_turned_off(settings):
-    import sys
-
-    from realtime.process import tune_switch_interval
-
-    before = sys.getswitchinterval()
-    try:
-        settings.SERVER_SWITCH_INTERVAL_MS = 0.5
-        tune_switch_interval()
-        assert sys.getswitchinterval() == pytest.approx(0.0005)
-        settings.SERVER_SWITCH_INTERVAL_MS = 0
-        sys.setswitchinterval(before)
-        tune_switch_interval()
-        assert sys.getswitchinterval() == before
-    finally:
-        sys.setswitchinterval(before)
-
-
 def test_serve_runs_uvicorn_without_per_message_compression(monkeypatch, settings):
     from io import StringIO
 
