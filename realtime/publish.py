@@ -83,5 +83,16 @@ def _send(items: tuple[tuple[str, dict[str, Any]], ...]) -> None:
 def publish_event_on_commit(
     row: EventRow, heard: list[tuple[Stream, Message]], prevs: dict[Stream, int | None] | None = None
 ) -> None:
-    items = tuple(deliveries(row.id, heard, prevs))
-    transaction.on_commit(lambda: _send(items))
+    seq = row.id
+    # Serialised once committed, not inside the transaction (where SQLite's write lock, or on
+    # PostgreSQL the event lock, is held): a rolled-back change never needed the text.
+    transaction.on_commit(lambda: _publish(seq, heard, prevs))
+
+
+def _publish(seq: int, heard: list[tuple[Stream, Message]], prevs: dict[Stream, int | None] | None) -> None:
+    try:
+        items = tuple(deliveries(seq, heard, prevs))
+    except Exception:  # the change is committed: a push that cannot be built must not fail its request
+        logger.exception("could not publish seq %s", seq)
+        return
+    _send(items)

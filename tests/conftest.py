@@ -39,6 +39,16 @@ def _fresh_routing_tables():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_epidemic_mode():
+    # The intake's per-process copy of epidemic mode hears of saves, not of a rolled-back transaction.
+    from backend.epidemic.selectors import forget_current_mode
+
+    forget_current_mode()
+    yield
+    forget_current_mode()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_limits(settings):
     # Abuse-limit counters live in the cache (Redis when REDIS_URL is set): a key prefix of its own
     # gives every test empty counters without flushing a database others may be using.

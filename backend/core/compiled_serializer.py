@@ -10,7 +10,7 @@ types and the OpenAPI schema, and method fields run the serializer's own `get_<n
 
 `to_representation(instance, memo)` may share values between outputs of the same object built with
 the same context (the event payloads of the three audiences): a field declared once and inherited, or
-a method not overridden, is computed once. tests/core/test_compiled_serializer.py checks the answers
+a method not overridden, is computed once. tests/reports/test_compiled_outputs.py checks the answers
 against DRF's own loop.
 """
 
@@ -22,6 +22,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.utils.serializer_helpers import BindingDict
 
 # One step of the plan: (key, bound field or None, method function or None, memo key).
 Step = tuple[str, Field | None, Callable[..., Any] | None, Any]
@@ -70,3 +71,28 @@ class CompiledSerializer(serializers.Serializer):  # type: ignore[type-arg]
                 memo[key] = value
             out[name] = value
         return out
+
+
+class CompiledInput(serializers.Serializer):  # type: ignore[type-arg]
+    """Input Serializer whose fields are bound once per class, to a prototype instance of it.
+
+    DRF's validation loop runs unchanged (`to_internal_value`, the `validate_<name>` methods and
+    `validate` on the request's own instance, the same errors), but over fields bound once instead of
+    a deep copy of every declared field per request. Shared fields are safe here because validating
+    a value changes nothing in a field; what a field reads through its parent during validation is
+    the prototype's `partial` (False: never use this for partial updates) and its context (empty: a
+    field that needs the request's context must not be declared on a CompiledInput).
+    tests/reports/test_compiled_input.py compares its answers, valid and invalid, with DRF's.
+    """
+
+    @property
+    def fields(self) -> BindingDict:  # type: ignore[override]
+        cls = type(self)
+        bound: BindingDict | None = cls.__dict__.get("_compiled_input_fields")
+        if bound is None:
+            prototype = cls()
+            bound = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                bound[name] = field
+            cls._compiled_input_fields = bound  # type: ignore[attr-defined]
+        return bound

@@ -18,10 +18,13 @@ import hmac
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
 
 from backend.core.exceptions import RateLimited, Unavailable
 
@@ -48,6 +51,11 @@ def _window(limit: Limit, now: float) -> tuple[int, int]:
     return window, max(1, math.ceil((window + 1) * limit.seconds - now))
 
 
+def _expiry(limit: Limit) -> int:
+    """A counter outlives its window a little, so add-then-incr never finds it expired in between."""
+    return limit.seconds + 60
+
+
 def _cache_error(limit: Limit, exc: Exception) -> None:
     if not limit.fail_open:
         logger.error("limit %s: cache unreachable (%s); refusing", limit.name, type(exc).__name__)
@@ -65,11 +73,10 @@ def limit_hit(limit: Limit, ident: str, *, now: float | None = None) -> int:
     window, retry_after = _window(limit, time.time() if now is None else now)
     key = _key(limit, ident, window)
     try:
-        # The key outlives its window a little, so add-then-incr never finds it expired in between.
-        cache.add(key, 0, timeout=limit.seconds + 60)
+        cache.add(key, 0, timeout=_expiry(limit))
         used = cache.incr(key)
     except ValueError:  # evicted between add and incr: this use starts the count again
-        cache.set(key, 1, timeout=limit.seconds + 60)
+        cache.set(key, 1, timeout=_expiry(limit))
         used = 1
     except Exception as exc:  # the cache's own connection errors differ by backend
         _cache_error(limit, exc)
@@ -77,6 +84,56 @@ def limit_hit(limit: Limit, ident: str, *, now: float | None = None) -> int:
     if used > limit.count:
         raise RateLimited(limit.code, retry_after=retry_after, seconds=retry_after)
     return int(used)
+
+
+# `limit_hit` for several limits, in order, in one Redis round trip (Django's add + incr is three:
+# SET NX, EXISTS, INCR). Stops at the first limit past its count, as the loop of limit_hit calls does:
+# that one's use is counted, the later ones' are not. Returns 0 when all passed, else the 1-based
+# index of the refusing limit; ARGV holds each key's expiry and count.
+_HIT_ALL = """
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'NX', 'EX', ARGV[2 * i - 1])
+  if redis.call('INCR', key) > tonumber(ARGV[2 * i]) then
+    return i
+  end
+end
+return 0
+"""
+_hit_all_script: Any = None
+
+
+def limits_hit(limits: Sequence[Limit], ident: str, *, now: float | None = None) -> None:
+    """`limit_hit(limit, ident)` for each of `limits` in order, in one round trip when the cache is Redis.
+
+    Same counts, same refusal (the first limit past its count, with its Retry-After), same outage
+    handling as calling `limit_hit` for each in turn.
+    """
+    global _hit_all_script
+    active = [limit for limit in limits if limit.count > 0]
+    client = getattr(cache, "_cache", None)
+    if not active or not isinstance(client, RedisCacheClient):
+        for limit in active:
+            limit_hit(limit, ident, now=now)
+        return
+    moment = time.time() if now is None else now
+    windows = [_window(limit, moment) for limit in active]
+    keys = [cache.make_and_validate_key(_key(limit, ident, window))
+            for limit, (window, _) in zip(active, windows, strict=True)]
+    args: list[int] = []
+    for limit in active:
+        args += [_expiry(limit), limit.count]
+    try:
+        redis = client.get_client(keys[0], write=True)
+        if _hit_all_script is None:
+            _hit_all_script = redis.register_script(_HIT_ALL)
+        refused = int(_hit_all_script(keys=keys, args=args, client=redis))
+    except Exception as exc:  # the cache's own connection errors
+        for limit in active:
+            _cache_error(limit, exc)
+        return
+    if refused:
+        limit, (_, retry_after) = active[refused - 1], windows[refused - 1]
+        raise RateLimited(limit.code, retry_after=retry_after, seconds=retry_after)
 
 
 def limit_refund(limit: Limit, ident: str, *, now: float | None = None) -> None:

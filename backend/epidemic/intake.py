@@ -31,7 +31,7 @@ from backend.epidemic.kinds import (
     guess_kind,
 )
 from backend.epidemic.models import EpidemicMode, HealthDetails
-from backend.epidemic.selectors import current_mode
+from backend.epidemic.selectors import current_mode, current_mode_cached
 
 REQUIRED = Message("bắt buộc khi có dịch với loại phản ánh này", "required for this kind during an epidemic")
 
@@ -71,7 +71,7 @@ def health_intake(*, answers: HealthAnswers | None, description: str, today: dat
     """Check the answers against the kind's questions and work out the kind (the citizen's, or a guess
     from the text); InvalidInput `health_answers_invalid` names each wrong field."""
     answers = answers or HealthAnswers()
-    mode = current_mode()
+    mode = current_mode_cached()  # asked by every submission: a per-process copy (selectors.py)
     problems: dict[str, list[Any]] = {}
     if answers.kind is None and answers != HealthAnswers():
         problems["health_kind"] = [Message("cần chọn loại phản ánh y tế", "choose the kind of health report")]

@@ -10,11 +10,15 @@ under SUPPRESS_BELOW hidden (`null`), and the total too when it would give a hid
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from backend.epidemic.kinds import HEALTH_CATEGORY, HealthKind
@@ -30,6 +34,44 @@ NOT_COUNTED = (Status.REJECTED, Status.MERGED)
 
 def current_mode() -> EpidemicMode | None:
     return EpidemicMode.objects.filter(active=True).first()
+
+
+# Every submission asks whether epidemic mode is on (backend/epidemic/intake.py); an admin switches it
+# a few times a year. So the intake reads it through a per-process copy, as routing reads its tables:
+# a change clears the copy in this process at once (signals below), other processes see it within
+# MODE_TTL_SECONDS (a report submitted there meanwhile is handled as before the switch).
+MODE_TTL_SECONDS = 5.0
+
+_mode_lock = threading.Lock()
+_mode_cached: tuple[float, EpidemicMode | None] | None = None
+
+
+def current_mode_cached() -> EpidemicMode | None:
+    """`current_mode()`, read at most once per MODE_TTL_SECONDS per process (for the intake)."""
+    global _mode_cached
+    now = time.monotonic()
+    cached = _mode_cached
+    if cached is not None and now - cached[0] < MODE_TTL_SECONDS:
+        return cached[1]
+    with _mode_lock:
+        if _mode_cached is None or now - _mode_cached[0] >= MODE_TTL_SECONDS:
+            _mode_cached = (now, current_mode())
+        return _mode_cached[1]
+
+
+def forget_current_mode(**_: object) -> None:
+    global _mode_cached
+    _mode_cached = None
+
+
+def _mode_changed(**_: object) -> None:
+    forget_current_mode()
+    # Again once committed: another request may have read the old row in between.
+    transaction.on_commit(forget_current_mode)
+
+
+post_save.connect(_mode_changed, sender=EpidemicMode, dispatch_uid="epidemic-mode-cache-save")
+post_delete.connect(_mode_changed, sender=EpidemicMode, dispatch_uid="epidemic-mode-cache-delete")
 
 
 def _suspected_cases(since: datetime, until: datetime) -> QuerySet[HealthDetails]:

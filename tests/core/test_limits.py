@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.core.cache import cache
 
+from backend.core import limits as limits_module
 from backend.core.exceptions import RateLimited, Unavailable
-from backend.core.limits import Limit, limit_hit, limit_refund, limit_reset
+from backend.core.limits import Limit, limit_hit, limit_refund, limit_reset, limits_hit
 
 LIMIT = Limit("test_limit", 3, 60)
 
@@ -117,3 +118,47 @@ def test_limits_use_the_shared_redis_cache_when_redis_is_configured(settings):
     assert settings.CACHES["default"]["BACKEND"] == expected
     assert cache.add("probe", 1) is True
     assert cache.get("probe") == 1
+
+
+ON_REDIS = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the one-round-trip path needs Redis")
+HOUR, DAY = Limit("test_hour", 2, 3600), Limit("test_day", 3, 24 * 3600)
+
+
+def used(limit: Limit, ident: str, now: float) -> int:
+    window, _ = limits_module._window(limit, now)
+    return int(cache.get(limits_module._key(limit, ident, window)) or 0)
+
+
+def test_several_limits_count_in_order_and_the_first_one_past_its_count_refuses():
+    # given an hourly limit of 2 and a daily one of 3, one second before the hour ends
+    now = 1_800_003_599.0
+    # when a citizen submits three times
+    limits_hit([HOUR, DAY], "citizen", now=now)
+    limits_hit([HOUR, DAY], "citizen", now=now)
+    with pytest.raises(RateLimited) as refused:
+        limits_hit([HOUR, DAY], "citizen", now=now)
+    # then the third is refused by the hourly limit with the second left in its window; its use counts
+    # on the hourly counter, and the daily one (never reached) holds the two that passed
+    assert (refused.value.code, refused.value.retry_after) == ("rate_limited", 1)
+    assert (used(HOUR, "citizen", now), used(DAY, "citizen", now)) == (3, 2)
+
+
+def test_several_limits_count_as_one_limit_hit_each_would():
+    now = 1_800_000_000.0
+    for _ in range(2):
+        limits_hit([HOUR, Limit("off", 0, 60), DAY], "a", now=now)
+    limit_hit(DAY, "a", now=now)
+    with pytest.raises(RateLimited):
+        limits_hit([DAY, HOUR], "a", now=now)
+    assert (used(HOUR, "a", now), used(DAY, "a", now)) == (2, 4)
+
+
+@ON_REDIS
+def test_on_redis_an_outage_allows_open_limits_and_refuses_closed_ones(monkeypatch):
+    def down(**_):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(limits_module, "_hit_all_script", down)
+    limits_hit([HOUR, DAY], "a")
+    with pytest.raises(Unavailable):
+        limits_hit([HOUR, Limit("closed", 1, 60, fail_open=False)], "a")

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.compiled_serializer import CompiledInput
 from backend.core.errors import ApiError
 from backend.epidemic.intake import HealthFields, health_answers
 from backend.epidemic.kinds import HEALTH_CATEGORY
@@ -62,7 +63,7 @@ class ReportCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema_serializer(component_name="ReportCreateInput")
-    class InputSerializer(HealthFields):
+    class InputSerializer(CompiledInput, HealthFields):  # fields bound once: every submission validates
         description = serializers.CharField(max_length=5000, trim_whitespace=True)
         latitude = serializers.FloatField(min_value=-90, max_value=90, validators=[_finite])
         longitude = serializers.FloatField(min_value=-180, max_value=180, validators=[_finite])

@@ -17,7 +17,7 @@ from backend.accounts.models import User
 from backend.core.db_locks import writer_turn
 from backend.core.decode_slots import photo_decode_slot
 from backend.core.exceptions import InvalidInput, Unprocessable
-from backend.core.limits import Limit, limit_hit
+from backend.core.limits import Limit, limits_hit
 from backend.core.messages import Message
 from backend.epidemic.intake import HealthAnswers, health_details_record, health_intake
 from backend.reports.models import IdempotencyKey, Photo, Report, ReportEvent, Status
@@ -193,8 +193,7 @@ def report_submit(
     now = timezone.now()
     # Health answers are checked before the limits count and the photo work: a refusal costs nothing.
     health = health_intake(answers=data.health, description=data.description, today=timezone.localdate(now))
-    for limit in limits:  # after the replay: a retry answered from storage costs nothing
-        limit_hit(limit, str(user.pk))
+    limits_hit(limits, str(user.pk))  # after the replay: a retry answered from storage costs nothing
 
     # CPU-heavy work happens before the transaction opens, so the write lock is held for milliseconds.
     processed = process_photos(raw_photos, user_id=user.pk)
