@@ -275,12 +275,23 @@ async def test_on_redis_a_group_message_reaches_each_of_many_local_receivers_onc
     channels = [await layer.new_channel() for _ in range(100)]
     for channel in channels:
         await layer.group_add(group, channel)
+    reads: list[Any] = []
+    read = layer.receive_single
+
+    async def counted(channel: str) -> Any:
+        got = await read(channel)
+        reads.append(got[0])
+        return got
+
+    layer.receive_single = counted  # type: ignore[method-assign]
     try:
         for seq in (1, 2, 3):
             receivers = [asyncio.create_task(layer.receive(channel)) for channel in channels]
             await sender.group_send(group, {"type": "rt.event", "seq": seq, "text": "x"})
             got = await asyncio.wait_for(asyncio.gather(*receivers), 20)
             assert got == [{"type": "rt.event", "seq": seq, "text": "x"}] * 100
+        # and each of those reached all 100 in one Redis read naming them all
+        assert [sorted(names) for names in reads] == [sorted(channels)] * 3
         # a direct send to one channel reaches that one only
         receivers = [asyncio.create_task(layer.receive(channel)) for channel in channels[:2]]
         await sender.send(channels[0], {"type": "rt.event", "seq": 4})
