@@ -179,9 +179,10 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # realtime.layers.FanoutRedisChannelLayer (one receiver per process) is not the default yet:
-            # see docs/realtime.md, "Live delivery", item 5.
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis' layer with one receiving task per process instead of every socket racing
+            # for one lock (O(n^2) per fan-out); same keys, so it interoperates with channels-redis'
+            # own. docs/realtime.md, "Live delivery", item 5.
+            "BACKEND": "realtime.layers.FanoutRedisChannelLayer",
             # redis-py's pool defaults to 100 connections and channels-redis does not raise it: 1,000
             # sockets connecting at once failed with "Too many connections". Size it for the
             # sockets a worker holds (realtime also bounds concurrent group_add/discard per worker).

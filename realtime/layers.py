@@ -76,7 +76,8 @@ class FanoutRedisChannelLayer(RedisChannelLayer):
     server stops), which drops its buffer. The pump runs while some channel is open and a receive has
     asked for it, and is cancelled when the last channel closes or the loop shuts down; it treats any
     error raised while it is being cancelled as the cancellation (redis-py may turn a cancelled read
-    into a connection error), so it can never be left retrying on a stopping loop.
+    into a connection error), so it can never be left retrying on a stopping loop. A cancellation
+    can also be lost on the way (see `_PumpTask`): the pump's task repeats it until it ends.
     Non-local channels (`name` without `!`) are received as channels-redis does.
     """
 
@@ -135,10 +136,16 @@ class FanoutRedisChannelLayer(RedisChannelLayer):
         pump.start()
 
     async def flush(self) -> None:
-        for pumps in list(self._pumps.values()):
+        loop = asyncio.get_running_loop()
+        stopping = []
+        for pumps_loop, pumps in list(self._pumps.items()):
             for pump in pumps.values():
-                pump.stop()
+                task = pump.stop()
+                if task is not None and pumps_loop is loop:
+                    stopping.append(task)
         self._pumps.clear()
+        if stopping:  # (before the pools they read from are closed)
+            await asyncio.wait(stopping)
         await super().flush()
 
 
@@ -168,7 +175,7 @@ class _Pump:
 
     def start(self) -> None:
         if not self.running:
-            self.task = asyncio.get_running_loop().create_task(self._run(), name="realtime-redis-receive")
+            self.task = _PumpTask(self._run(), loop=asyncio.get_running_loop(), name="realtime-redis-receive")
             self.task.add_done_callback(self._ended)
 
     def _ended(self, task: asyncio.Task[None]) -> None:
@@ -177,10 +184,13 @@ class _Pump:
         if not task.cancelled() and task.exception() is not None:
             logger.error("the Redis receiver stopped", exc_info=task.exception())
 
-    def stop(self) -> None:
+    def stop(self) -> asyncio.Task[None] | None:
+        """Cancel the task; returns it if it was still running (it ends soon after, not at once)."""
         task, self.task = self.task, None
-        if task is not None and not task.done():
-            task.cancel()
+        if task is None or task.done():
+            return None
+        task.cancel()
+        return task
 
     async def _run(self) -> None:
         me = asyncio.current_task()
@@ -201,3 +211,31 @@ class _Pump:
                 buffer = self.buffers.get(name)
                 if buffer is not None:  # None: that channel's consumer has gone
                     buffer.put_nowait(message)  # BoundedQueue: a full one drops its oldest, as channels-redis
+
+
+class _PumpTask(asyncio.Task[None]):
+    """The pump's task: once cancelled, it is cancelled again every `RETRY` seconds until it ends.
+
+    A cancellation can be lost inside redis-py: with a socket timeout set, redis-py writes every
+    command under `asyncio.wait_for`, and Python 3.11's `wait_for` returns the write's result,
+    dropping the cancellation, when the two happen in the same turn of the loop. The task then stays
+    "cancelling" but carries on: channels-redis' `receive_single` issues its 5 s BZPOPMIN again and
+    again until a message comes, so an event loop's shutdown (which cancels each task once and waits
+    for all of them) never ended. Seen in the realtime suite on Redis, where a socket refused at once
+    cancels the pump while it is still opening its connection; `tests/realtime/test_redis_layer.py`
+    reproduces it. Cancelling again reaches the task in its next await (the read), where it is not
+    lost; this covers every canceller (the layer itself, `asyncio.run`, uvicorn's shutdown).
+    """
+
+    RETRY = 0.05  # (a delivered cancellation unwinds well within it: the retry rarely interrupts that)
+
+    def cancel(self, msg: Any = None) -> bool:
+        cancelled = super().cancel(msg)
+        # (not on a closed loop: a stopped loop's pump is dropped from another loop's thread)
+        if not self.done() and not self.get_loop().is_closed():
+            self.get_loop().call_later(self.RETRY, self._cancel_again)
+        return cancelled
+
+    def _cancel_again(self) -> None:
+        if not self.done():
+            self.cancel()

@@ -101,7 +101,7 @@ def test_suite_runs_on_the_database_the_environment_names(db):
 def test_channel_layer_matches_the_environment(settings):
     import os
 
-    expected = "channels_redis.core.RedisChannelLayer" if os.environ.get("REDIS_URL") else "realtime.layers.FanoutInMemoryChannelLayer"
+    expected = "realtime.layers.FanoutRedisChannelLayer" if os.environ.get("REDIS_URL") else "realtime.layers.FanoutInMemoryChannelLayer"
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == expected
 
 

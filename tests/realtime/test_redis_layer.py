@@ -167,6 +167,64 @@ def test_a_loop_with_receivers_still_waiting_shuts_down_without_hanging():
     assert seen["pump"] is not None and seen["pump"].cancelled()
 
 
+class _SwallowingRedis(_FakeRedis):
+    """As redis-py on Python 3.11 can: the first cancellation is lost (asyncio.wait_for returns a write
+    that completed in the same turn), and the read goes on as if nothing had happened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.swallowed = 0
+
+    async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
+        if not self.swallowed:
+            try:
+                await asyncio.Event().wait()  # the write
+            except asyncio.CancelledError:
+                self.swallowed += 1
+        return await super().receive_single(channel)
+
+
+def _run_in_thread(main: Any, timeout: float) -> bool:
+    """True if `asyncio.run(main())` returned within `timeout` (its shutdown cancels what is left)."""
+    finished = threading.Event()
+    thread = threading.Thread(target=lambda: (asyncio.run(main()), finished.set()), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return finished.is_set()
+
+
+def test_a_cancellation_lost_inside_redis_py_is_repeated_until_the_pump_stops():
+    seen: dict[str, Any] = {}
+
+    async def stopped_by_its_last_receiver() -> None:
+        # given a pump whose first cancellation is lost in a write
+        layer, fake = _layer()
+        fake = _SwallowingRedis()
+        layer.receive_single = fake.receive_single  # type: ignore[method-assign]
+        receiver = asyncio.create_task(layer.receive(await layer.new_channel()))
+        await asyncio.sleep(0)
+        pump = _pump_task(layer)
+        # when its last receiver goes
+        receiver.cancel()
+        await asyncio.gather(receiver, return_exceptions=True)
+        # then it stops all the same (waiting without cancelling it ourselves)
+        await asyncio.wait({pump}, timeout=5)
+        seen.update(swallowed=fake.swallowed, cancelled=pump.cancelled())
+
+    async def left_to_the_loops_shutdown() -> None:
+        layer, _ = _layer()
+        fake = _SwallowingRedis()
+        layer.receive_single = fake.receive_single  # type: ignore[method-assign]
+        asyncio.create_task(layer.receive(await layer.new_channel()))
+        await asyncio.sleep(0.01)
+        seen["shutdown"] = fake
+
+    assert _run_in_thread(stopped_by_its_last_receiver, 30)
+    assert seen["swallowed"] == 1 and seen["cancelled"] is True
+    assert _run_in_thread(left_to_the_loops_shutdown, 30), "asyncio.run's shutdown hung on the pump"
+    assert seen["shutdown"].swallowed == 1
+
+
 async def test_a_second_event_loop_may_not_receive_while_the_first_does():
     # (both would pop the process's messages off the same Redis key: each would lose the other's)
     layer, fake = _layer()
@@ -217,12 +275,23 @@ async def test_on_redis_a_group_message_reaches_each_of_many_local_receivers_onc
     channels = [await layer.new_channel() for _ in range(100)]
     for channel in channels:
         await layer.group_add(group, channel)
+    reads: list[Any] = []
+    read = layer.receive_single
+
+    async def counted(channel: str) -> Any:
+        got = await read(channel)
+        reads.append(got[0])
+        return got
+
+    layer.receive_single = counted  # type: ignore[method-assign]
     try:
         for seq in (1, 2, 3):
             receivers = [asyncio.create_task(layer.receive(channel)) for channel in channels]
             await sender.group_send(group, {"type": "rt.event", "seq": seq, "text": "x"})
             got = await asyncio.wait_for(asyncio.gather(*receivers), 20)
             assert got == [{"type": "rt.event", "seq": seq, "text": "x"}] * 100
+        # and each of those reached all 100 in one Redis read naming them all
+        assert [sorted(names) for names in reads] == [sorted(channels)] * 3
         # a direct send to one channel reaches that one only
         receivers = [asyncio.create_task(layer.receive(channel)) for channel in channels[:2]]
         await sender.send(channels[0], {"type": "rt.event", "seq": 4})
@@ -248,6 +317,47 @@ async def test_on_redis_a_group_message_reaches_each_of_many_local_receivers_onc
             await layer.group_discard(group, channel)
         await layer.flush()
         await sender.close_pools()
+
+
+def test_on_redis_a_cancellation_arriving_as_a_write_completes_still_stops_the_pump(monkeypatch):
+    """The realtime suite on Redis hung at an event loop's shutdown: a socket refused at once cancels
+    the pump while it is still opening its connection, and Python 3.11's wait_for, under which redis-py
+    writes, drops a cancellation that arrives in the turn its write completes. Here the cancellation
+    is made to arrive in exactly that turn (it otherwise falls there about once in 40 tries)."""
+    url = _redis_url()
+    from redis.asyncio.connection import AbstractConnection
+
+    hosts = [{"address": url, "socket_timeout": 30}]  # as settings.py (redis-py writes under wait_for)
+    cancel_on_write: dict[str, asyncio.Task[None]] = {}
+    write = AbstractConnection._send_packed_command
+
+    async def write_then_cancel(self: Any, command: Any) -> None:
+        await write(self, command)
+        task = cancel_on_write.pop("pump", None)
+        if task is not None:
+            task.cancel()  # as `_Pump.stop` does, in the same turn as the write completes
+
+    monkeypatch.setattr(AbstractConnection, "_send_packed_command", write_then_cancel)
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        # given a consumer receiving, whose pump is cancelled as its first Redis write completes
+        layer = FanoutRedisChannelLayer(hosts=hosts, prefix=f"test{uuid.uuid4().hex[:8]}")
+        receiver = asyncio.create_task(layer.receive(await layer.new_channel()))
+        await asyncio.sleep(0)
+        pump = _pump_task(layer)
+        assert pump is not None
+        cancel_on_write["pump"] = pump
+        # then the pump ends (waiting without cancelling it again ourselves)
+        await asyncio.wait({pump}, timeout=5)
+        seen["cancelled"] = pump.cancelled()
+        receiver.cancel()
+        await asyncio.gather(receiver, return_exceptions=True)
+
+    # and its event loop shuts down
+    assert _run_in_thread(main, 20), "the event loop's shutdown hung on the pump"
+    assert "pump" not in cancel_on_write  # (the cancellation did arrive with a write)
+    assert seen == {"cancelled": True}
 
 
 def test_a_server_on_the_redis_layer_delivers_then_stops_promptly(tmp_path):

@@ -54,10 +54,10 @@ async def test_expired_messages_are_still_swept_and_their_channel_leaves_its_gro
     assert set(layer.groups["ops"]) == {alive}
 
 
-def test_the_embedded_default_uses_the_fanout_layer(settings):
+def test_both_configurations_use_realtimes_fanout_layers(settings):
     import os
 
-    expected = "channels_redis.core.RedisChannelLayer" if os.environ.get("REDIS_URL") else (
+    expected = "realtime.layers.FanoutRedisChannelLayer" if os.environ.get("REDIS_URL") else (
         "realtime.layers.FanoutInMemoryChannelLayer")
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == expected
 
