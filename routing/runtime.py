@@ -7,8 +7,6 @@ this process at once (signals below); other processes pick it up within `TTL_SEC
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +18,7 @@ from routing.deadlines import DEFAULT_CALENDAR, PolicyTable
 from routing.decide import RuleSet, decide
 from routing.geo import WardIndex, repair_geometry
 from routing.models import Agency, Area, Category, CategoryDefaultAgency, DeadlineSetting, RoutingRule
+from routing.process_copy import ProcessCopy
 from routing.types import DeadlinePolicy, Point, RoutingDecision, Rule, WardCentre, WardShape
 
 TTL_SECONDS = 30.0
@@ -38,8 +37,6 @@ class RoutingTables:
     areas: dict[str, Area]
 
 
-_lock = threading.Lock()
-_cached: tuple[float, RoutingTables] | None = None
 
 
 def _build() -> RoutingTables:
@@ -92,21 +89,15 @@ def _build() -> RoutingTables:
     )
 
 
+_copy: ProcessCopy[RoutingTables] = ProcessCopy(_build, TTL_SECONDS)
+
+
 def tables() -> RoutingTables:
-    global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached[0] < TTL_SECONDS:
-        return cached[1]
-    with _lock:
-        if _cached is None or now - _cached[0] >= TTL_SECONDS:
-            _cached = (now, _build())
-        return _cached[1]
+    return _copy.get()
 
 
 def invalidate(**_: object) -> None:
-    global _cached
-    _cached = None
+    _copy.forget()
 
 
 for _model in (Area, RoutingRule, DeadlineSetting, CategoryDefaultAgency, Agency, Category):

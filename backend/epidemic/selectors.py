@@ -10,8 +10,6 @@ under SUPPRESS_BELOW hidden (`null`), and the total too when it would give a hid
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,6 +23,7 @@ from backend.epidemic.kinds import HEALTH_CATEGORY, HealthKind
 from backend.epidemic.models import EpidemicMode, HealthDetails
 from backend.reports.models import Status
 from routing.models import Area
+from routing.process_copy import ProcessCopy
 from routing.selectors import areas_by_name
 
 WINDOWS = (7, 14)
@@ -42,26 +41,16 @@ def current_mode() -> EpidemicMode | None:
 # MODE_TTL_SECONDS (a report submitted there meanwhile is handled as before the switch).
 MODE_TTL_SECONDS = 5.0
 
-_mode_lock = threading.Lock()
-_mode_cached: tuple[float, EpidemicMode | None] | None = None
+_mode_copy: ProcessCopy[EpidemicMode | None] = ProcessCopy(current_mode, MODE_TTL_SECONDS)
 
 
 def current_mode_cached() -> EpidemicMode | None:
     """`current_mode()`, read at most once per MODE_TTL_SECONDS per process (for the intake)."""
-    global _mode_cached
-    now = time.monotonic()
-    cached = _mode_cached
-    if cached is not None and now - cached[0] < MODE_TTL_SECONDS:
-        return cached[1]
-    with _mode_lock:
-        if _mode_cached is None or now - _mode_cached[0] >= MODE_TTL_SECONDS:
-            _mode_cached = (now, current_mode())
-        return _mode_cached[1]
+    return _mode_copy.get()
 
 
 def forget_current_mode(**_: object) -> None:
-    global _mode_cached
-    _mode_cached = None
+    _mode_copy.forget()
 
 
 def _mode_changed(**_: object) -> None:

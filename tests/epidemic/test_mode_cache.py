@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backend.epidemic import selectors
 from backend.epidemic.models import EpidemicMode, HealthDetails
+from routing import process_copy
 
 
 def test_a_switch_through_the_api_is_seen_by_the_next_submission_of_this_process(submit_health, admin_client,
@@ -24,7 +25,7 @@ def test_a_switch_through_the_api_is_seen_by_the_next_submission_of_this_process
 def test_a_switch_made_elsewhere_is_seen_once_the_copy_is_older_than_its_ttl(admin_client, epidemic_on, monkeypatch):
     # given the copy read while the mode is on
     clock = [1000.0]
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(process_copy.time, "monotonic", lambda: clock[0])
     mode = selectors.current_mode_cached()
     assert mode is not None and mode.disease_vi == "Sốt xuất huyết"
     # when another process ends it (an UPDATE this process hears nothing of)
