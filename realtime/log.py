@@ -140,7 +140,7 @@ def _insert(row: EventLog, wanted: list[Stream], *, lock_first: bool) -> dict[St
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
     quote = connection.ops.quote_name
-    columns, extra, owners = _prev_columns(wanted, f"{quote(meta.db_table)}.{quote(meta.pk.column)}", [])
+    columns, extra, owners = _prev_columns(wanted, f"{quote(meta.db_table)}.id", [])
     sql = ", ".join([sql, *columns])
     params = [*params, *extra]
     with connection.cursor() as cursor:
