@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from realtime import streams, wire
@@ -55,32 +56,33 @@ def record(
     unknown = set(payloads) - {"ops", "agency", "citizen"}
     if unknown:
         raise ValueError(f"unknown audiences: {sorted(unknown)}")
+    row = EventLog(
+        type=event_type,
+        change=change,
+        report_id=report_id,
+        agency_id=agency_id,
+        alert=alert,
+        ops_payload=payloads.get("ops"),
+        agency_payload=payloads.get("agency") if agency_id is not None else None,
+        citizen_payload=payloads.get("citizen"),
+    )
+    lock = connection.vendor == "postgresql"
     # No savepoint: a failure here must fail the whole change anyway (an event-less change would be
     # invisible to dashboards), and a savepoint is two more statements under the event lock.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            # Taken as late as possible (payloads are built by the caller before this): from here to
-            # commit, event-writing transactions run one at a time.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        # Under the lock, so it sees the event any transaction before this one wrote for the report,
-        # whether or not the caller locked the report's row.
-        previous = None if new_report else (
-            EventLog.objects.filter(report_id=report_id).order_by("-id").values_list("agency_id", flat=True).first()
-        )
-        row = EventLog.objects.create(
-            type=event_type,
-            change=change,
-            report_id=report_id,
-            agency_id=agency_id,
-            previous_agency_id=previous if previous != agency_id else None,
-            alert=alert,
-            ops_payload=payloads.get("ops"),
-            agency_payload=payloads.get("agency") if agency_id is not None else None,
-            citizen_payload=payloads.get("citizen"),
-        )
+        if not new_report:
+            if lock:
+                # Taken as late as possible (payloads are built by the caller before this): from here
+                # to commit, event-writing transactions run one at a time.
+                _take_event_lock()
+                lock = False
+            # Under the lock, so it sees the event any transaction before this one wrote for the
+            # report, whether or not the caller locked the report's row.
+            previous = EventLog.objects.filter(report_id=report_id).order_by("-id").values_list("agency_id", flat=True).first()
+            row.previous_agency_id = previous if previous != agency_id else None
+        # Which streams hear of it depends on the row's columns, not on its seq.
+        prevs = _insert(row, [stream for stream, _ in streams.audiences(row)], lock_first=lock)
         heard = streams.audiences(row)
-        prevs = last_in_many([stream for stream, _ in heard], before=row.id)
     publish_event_on_commit(row, heard, prevs)
     return row
 
@@ -106,6 +108,65 @@ def last_in_many(wanted: list[Stream], *, before: int) -> dict[Stream, int | Non
     """
     if not wanted:
         return {}
+    columns, params, owners = _prev_columns(wanted, "%s", [before])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        values = cursor.fetchone()
+    return _newest(wanted, owners, values)
+
+
+def _take_event_lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [ADVISORY_LOCK_KEY])
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
+
+
+def _insert(row: EventLog, wanted: list[Stream], *, lock_first: bool) -> dict[Stream, int | None]:
+    """Insert `row` and read the seq before it of every stream in `wanted`: one round trip.
+
+    The previous seqs ride in the insert's RETURNING as scalar subqueries (they see the statement's
+    snapshot, so not the row itself; `id <` says so anyway). With `lock_first` (PostgreSQL), the
+    event lock is taken by a first statement sent with it: the insert runs as soon as the lock is
+    granted, and as a statement of its own it reads a snapshot taken after the lock, so it sees the
+    events of every transaction that held the lock before. From the lock to commit there is then
+    this one round trip and COMMIT. The INSERT itself is Django's (field conversion, auto_now_add).
+    """
+    meta = EventLog._meta
+    query = InsertQuery(EventLog)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.pk], [row])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    quote = connection.ops.quote_name
+    columns, extra, owners = _prev_columns(wanted, f"{quote(meta.db_table)}.id", [])
+    sql = ", ".join([sql, *columns])
+    params = [*params, *extra]
+    with connection.cursor() as cursor:
+        if lock_first and _binds_client_side(cursor):
+            # Django binds parameters client side by default, so both statements go as one query.
+            cursor.execute(f"{_LOCK_SQL}; {sql}", [ADVISORY_LOCK_KEY, *params])
+            cursor.nextset()
+        else:
+            if lock_first:  # server-side binding: one statement per round trip
+                cursor.execute(_LOCK_SQL, [ADVISORY_LOCK_KEY])
+            cursor.execute(sql, params)
+        seq, *values = cursor.fetchone()
+    row.id = seq
+    row._state.adding = False
+    row._state.db = connection.alias
+    return _newest(wanted, owners, values)
+
+
+def _binds_client_side(cursor: Any) -> bool:
+    from psycopg import ClientCursor  # PostgreSQL only; Django's default cursor there
+
+    return isinstance(cursor.cursor, ClientCursor)
+
+
+def _prev_columns(wanted: list[Stream], before: str, before_params: list[Any]) -> tuple[list[str], list[Any], list[Stream]]:
+    """One scalar subquery per replay probe of each stream: its newest seq below `before` (SQL)."""
     table = connection.ops.quote_name(EventLog._meta.db_table)
     columns: list[str] = []
     params: list[Any] = []
@@ -113,12 +174,17 @@ def last_in_many(wanted: list[Stream], *, before: int) -> dict[Stream, int | Non
     for stream in wanted:
         for probe in streams.kind_of(stream).replay:
             where, values = _probe_sql(probe, stream.key)
-            columns.append(f"(SELECT id FROM {table} WHERE {where} AND id < %s ORDER BY id DESC LIMIT 1)")
-            params += [*values, before]
+            # Aliased, so that `before` may name the row being inserted (`where` names the alias's).
+            columns.append(
+                f"(SELECT earlier.id FROM {table} AS earlier WHERE {where} AND earlier.id < {before}"
+                " ORDER BY earlier.id DESC LIMIT 1)"
+            )
+            params += [*values, *before_params]
             owners.append(stream)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        values = cursor.fetchone()
+    return columns, params, owners
+
+
+def _newest(wanted: list[Stream], owners: list[Stream], values: Any) -> dict[Stream, int | None]:
     found: dict[Stream, int | None] = dict.fromkeys(wanted)
     for stream, value in zip(owners, values, strict=True):
         if value is not None:
