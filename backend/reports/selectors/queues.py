@@ -49,6 +49,22 @@ ORDERINGS: dict[str, list[tuple[str, bool]]] = {
 DEFAULT_ORDERING = "urgency"
 
 
+# What no list row shows (OperatorReportOutput, AgencyTicketOutput): deferred on the queue and the
+# board, loaded by the detail reads. The triage scores and the folded search text are the widest
+# report columns, a ward's boundary is GeoJSON decoded once per row, and the reporter row shows only
+# a name and a phone. A row output that starts reading one of these costs a query per row:
+# tests/reports/test_ops_api.py counts the queue's queries.
+_NOT_IN_LISTS = (
+    "category_hint", "triage_scores", "overdue_notified_at", "rated_at", "anonymised_at", "search_text",
+    "area__geometry",
+)
+_REPORTER_NOT_IN_LISTS = (
+    "reporter__password", "reporter__last_login", "reporter__is_superuser", "reporter__username",
+    "reporter__email", "reporter__is_staff", "reporter__is_active", "reporter__date_joined",
+    "reporter__role", "reporter__agency",
+)
+
+
 def _annotated(qs: QuerySet[Report]) -> QuerySet[Report]:
     # Deadline order with "no deadline" last (not index-served: the due_at ordering is a rare view).
     return qs.annotate(due_sort=Coalesce("due_at", Value(_FAR_FUTURE), output_field=DateTimeField()))
@@ -205,7 +221,11 @@ def report_queue(*, params: Any, now: datetime | None = None) -> QuerySet[Report
     """Every report, filtered by the query parameters; unordered (keyset_page orders it)."""
     # Rows name the reporter (OperatorReportOutput): joined, not one query per row.
     now = now or timezone.now()
-    qs = with_relations(_annotated(Report.objects.all())).select_related("reporter")
+    qs = (
+        with_relations(_annotated(Report.objects.all()))
+        .select_related("reporter")
+        .defer(*_NOT_IN_LISTS, *_REPORTER_NOT_IN_LISTS)
+    )
     return _filtered(ReportQueueFilter, params, qs, now)
 
 
@@ -239,7 +259,7 @@ def _agency_id(user: User) -> int:
 
 def agency_tickets(*, user: User, params: Any, now: datetime | None = None) -> QuerySet[Report]:
     now = now or timezone.now()
-    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user))))
+    qs = with_relations(_annotated(Report.objects.filter(agency_id=_agency_id(user)))).defer(*_NOT_IN_LISTS)
     return _filtered(AgencyTicketFilter, params, qs, now)
 
 

@@ -10,8 +10,16 @@ from backend.reports.models import Photo, Report, ReportEvent
 
 
 def with_relations(qs: QuerySet[Report]) -> QuerySet[Report]:
-    """What every report view shows: reference rows joined, report and after-photos prefetched apart."""
-    return qs.select_related("category", "area", "agency", "merged_into", "health__epidemic").prefetch_related(
+    """What every report view shows: reference rows joined, the rest prefetched apart.
+
+    The joined report and the health details, which few reports have, are prefetched rather than
+    joined: PostgreSQL plans every join order of up to 8 relations, and the queue's 8 (with the
+    reporter and the epidemic) took it ~20 ms to plan for a 0.5 ms execution at 1 M reports
+    (docs/performance.md, section 5). A prefetch of nothing (no report on the page merged) costs no query.
+    """
+    return qs.select_related("category", "area", "agency").prefetch_related(
+        "merged_into",
+        "health__epidemic",
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT)),
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.RESOLUTION), to_attr="resolution_photos"),
     )
