@@ -25,14 +25,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
 from triage.model import TriageModel, UrgencyPolicy
 from triage.normalize import model_text, normalize_text
-from triage.training.data import LabelledReport, held_out_split, read_reports, read_writer_reports, text_key, writer_of
+from triage.training.data import (
+    LabelledReport,
+    held_out_split,
+    read_reports,
+    read_writer_reports,
+    text_key,
+    writer_of,
+)
 from triage.training.fit import TrainingConfig, _empty_head, _vectorizers
 from triage.training.policy import NEW_WRITERS, validation_folds
 
@@ -47,7 +54,9 @@ class Variant:
     min_df: int = 2
     max_word_features: int = 30_000
     max_char_features: int = 80_000
-    estimator: str = "svc"  # "svc", "logreg" or "both" (mean of the two heads' probabilities)
+    estimator: str = "svc"  # "svc", "logreg", "both" (mean of the two heads' probabilities) or "ridge"
+    multi_class: str = "ovr"  # LinearSVC's: "ovr" or "crammer_singer"
+    loss: str = "squared_hinge"
     word_scale: float = 1.0  # the word block's features multiplied by this (1: the committed features)
 
     def features_key(self) -> tuple[int, int, int]:
@@ -69,6 +78,9 @@ VARIANTS: dict[str, Variant] = {
     "words_x0.7": Variant(word_scale=0.7),
     "logreg": Variant(estimator="logreg", c_value=20.0),
     "svc_logreg": Variant(estimator="both"),
+    "crammer_singer": Variant(multi_class="crammer_singer"),
+    "hinge": Variant(loss="hinge"),
+    "ridge": Variant(estimator="ridge", c_value=1.0),
 }
 
 
@@ -77,8 +89,13 @@ def _fit_predict(args: tuple[Variant, Matrix, NDArray[np.str_], NDArray[np.float
     xf, yf, wf = x[fit_index], y[fit_index], w[fit_index]
     scores: list[NDArray[np.float64]] = []
     classes: NDArray[np.str_] = np.unique(yf)
-    if variant.estimator in ("svc", "both"):
-        svm = LinearSVC(C=variant.c_value, class_weight=variant.class_weight, random_state=seed)
+    if variant.estimator in ("svc", "both", "ridge"):
+        svm: Any = (
+            RidgeClassifier(alpha=variant.c_value, class_weight=variant.class_weight)
+            if variant.estimator == "ridge"
+            else LinearSVC(C=variant.c_value, class_weight=variant.class_weight, random_state=seed,
+                           multi_class=variant.multi_class, loss=variant.loss, max_iter=3000)  # fmt: skip
+        )
         if calibrated or variant.estimator == "both":
             folds = list(StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(xf, yf, groups[fit_index]))
             model = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(xf, yf, sample_weight=wf)
