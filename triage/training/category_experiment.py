@@ -123,6 +123,7 @@ def _confusions(truth: Sequence[str], predicted: Sequence[str], top: int = 8) ->
 
 def main(argv: Sequence[str], seed: int = 42) -> None:
     calibrated = "--calibrated" in argv
+    held_out_only = "--held-out-only" in argv  # skip the folds (e.g. a calibrated check of a few variants)
     names = [name for name in argv if not name.startswith("--")] or ["base"]
     reports = read_reports()
     corpus_keys = {text_key(r.text) for r in reports}
@@ -165,29 +166,34 @@ def main(argv: Sequence[str], seed: int = 42) -> None:
             x = x.multiply(scale[None, :]).tocsr()
             z_held = z_held.multiply(scale[None, :]).tocsr()
         w = np.asarray([variant.writer_weight if writer_of(r) else 1.0 for r in training])
-        jobs = [(variant, x, y, w, groups, fit, x[check], calibrated, seed) for _, fit, check in folds]
+        jobs = [] if held_out_only else [
+            (variant, x, y, w, groups, fit, x[check], calibrated, seed) for _, fit, check in folds
+        ]
         jobs.append((variant, x, y, w, groups, np.arange(len(training)), z_held, calibrated, seed))
         with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
             outputs = list(pool.map(_fit_predict, jobs))
         oof = np.empty(len(training), dtype=object)
         segment = np.empty(len(training), dtype=object)
-        for (segment_name, _, check), out in zip(folds, outputs[:-1], strict=True):
+        for (segment_name, _, check), out in zip([] if held_out_only else folds, outputs[:-1], strict=True):
             oof[check] = out
             segment[check] = segment_name
         held = outputs[-1]
+        english = np.asarray([r.lang == "en" for r in held_out])
+        print(f"== {name} {variant} ({time.perf_counter() - started:.0f} s, calibrated {calibrated})")
+        print(f"  held-out macro-F1 {f1_score(y_held, held, average='macro'):.4f}"
+              f" accuracy {np.mean(held == y_held):.4f} en {np.mean(held[english] == y_held[english]):.4f}")  # fmt: skip
+        print(f"  held-out confusions: {_confusions(list(y_held), list(held))}")
+        if held_out_only:
+            sys.stdout.flush()
+            continue
         corpus = segment == "corpus"
         new = segment == NEW_WRITERS
         per_writer = " ".join(
             f"{writer[-1]} {f1_score(y[who == writer], oof[who == writer], average='macro'):.4f}"
             for writer in sorted(set(who) - {""})
         )
-        english = np.asarray([r.lang == "en" for r in held_out])
-        print(f"== {name} {variant} ({time.perf_counter() - started:.0f} s, calibrated {calibrated})")
         print(f"  corpus folds macro-F1 {f1_score(y[corpus], oof[corpus], average='macro'):.4f}"
-              f"  new writers (LOWO) macro-F1 {f1_score(y[new], oof[new], average='macro'):.4f} ({per_writer})"
-              f"  held-out macro-F1 {f1_score(y_held, held, average='macro'):.4f}"
-              f" accuracy {np.mean(held == y_held):.4f} en {np.mean(held[english] == y_held[english]):.4f}")  # fmt: skip
-        print(f"  held-out confusions: {_confusions(list(y_held), list(held))}")
+              f"  new writers (LOWO) macro-F1 {f1_score(y[new], oof[new], average='macro'):.4f} ({per_writer})")  # fmt: skip
         print(f"  LOWO confusions: {_confusions(list(y[new]), list(oof[new]))}")
         sys.stdout.flush()
 
