@@ -65,8 +65,10 @@ class TrainingConfig:
     # The category head is fitted on features whose word block (word 1-2-grams and concept tokens) is
     # multiplied by this, then the factor is folded into the head's word weights: the same prediction
     # arithmetic and file format, only the balance of the SVM's penalty between the two blocks changes
-    # (a word weight costs 1/scale^2 as much). 1 is the committed head; see MODEL_CARD/NOTES for the
-    # comparison (`python -m triage.training.category_experiment`).
+    # (a word weight costs 1/scale^2 as much). Compared on 2026-12-08 (`python -m triage.training.
+    # category_experiment base words_x1.5 words_x2 words_x3`; 2026.12.07-2's NOTES): x1 / 1.5 / 2 / 3 ->
+    # corpus folds macro-F1 0.894 / 0.899 / 0.900 / 0.900, unseen writers (LOWO) 0.877 / 0.882 / 0.885 /
+    # 0.886, but held-out (calibrated) 0.899 / 0.898 / 0.902 / 0.899: not clearly better on held-out, so 1.
     category_word_scale: float = 1.0
     urgency_c: float = 0.5
     class_weight: Literal["balanced"] | None = "balanced"
