@@ -12,6 +12,10 @@ from sklearn.svm import LinearSVC
 from triage.model import TriageModel, UrgencyPolicy, char_ngrams, word_ngrams
 from triage.normalize import normalize
 from triage.training.fit import (
+    TrainingConfig,
+    _calibrated_svm,
+    _empty_head,
+    _fit_category_head,
     head_from_calibrated_svm,
     head_from_cumulative_svms,
     head_from_logistic_regression,
@@ -150,3 +154,28 @@ def test_one_report_path_equals_the_batch_path(trained):
         category_one, urgency_one = trained.model.predict_proba([text])
         np.testing.assert_allclose(category_one[0], category_batch[row], rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(urgency_one[0], urgency_batch[row], rtol=1e-5, atol=1e-6)
+
+
+def test_category_word_scale_is_folded_into_the_word_weights(fixture_rows):
+    # Given the category head fitted with the word block doubled (TrainingConfig.category_word_scale)
+    texts, char, word, reference = _fitted(fixture_rows)
+    model = _model(char, word, _empty_head(), _empty_head())
+    features = model.features(texts)
+    n_char = len(char.vocabulary_)
+    groups = [row.group or row.id for row in fixture_rows]
+    config = TrainingConfig(category_word_scale=2.0)
+    categories = [row.category for row in fixture_rows]
+    head = _fit_category_head(features, n_char, categories, groups, config, 42, None)
+
+    # When the exported head reads the unscaled features
+    probabilities = head.probabilities(features)
+
+    # Then it gives what the same calibrated SVM gives on features whose word block is doubled
+    scale = np.ones(features.shape[1])
+    scale[n_char:] = 2.0
+    scaled = sp.csr_matrix(features @ sp.diags(scale))
+    expected = head_from_calibrated_svm(_calibrated_svm(scaled, categories, groups, 0.5, config, 42, None))
+    np.testing.assert_allclose(probabilities, expected.probabilities(scaled), rtol=1e-4, atol=1e-5)
+    # and its char weights are the scaled fit's, its word weights twice theirs
+    np.testing.assert_allclose(head.weights[:n_char], expected.weights[:n_char], rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(head.weights[n_char:], 2.0 * expected.weights[n_char:], rtol=1e-5, atol=1e-9)

@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     train_cmd.add_argument("--urgency-head", choices=("flat", "ordinal"), default=TrainingConfig().urgency_head,
                            help="urgency head (TrainingConfig.urgency_head: the comparison behind the default)")  # fmt: skip
     train_cmd.add_argument("--urgency-c", type=float, default=TrainingConfig().urgency_c)
+    train_cmd.add_argument("--category-word-scale", type=float, default=TrainingConfig().category_word_scale,
+                           help="word block's scale in the category head's fit (TrainingConfig.category_word_scale)")  # fmt: skip
 
     evaluate_cmd = commands.add_parser(
         "evaluate", help="evaluate a version on its held-out split and external data"
@@ -167,7 +169,8 @@ def _train(
     for path in args.include_feedback:
         extra.extend(read_feedback(path))
     writers = [] if args.no_writers else read_writer_reports(args.writers)
-    config = TrainingConfig(urgency_head=args.urgency_head, urgency_c=args.urgency_c)
+    config = TrainingConfig(urgency_head=args.urgency_head, urgency_c=args.urgency_c,
+                            category_word_scale=args.category_word_scale)  # fmt: skip
     outcome = train(rows, seed=args.seed, extra_examples=extra, progress=not args.quiet, root=root,
                     data_source=_display(args.data), writer_rows=writers, config=config)  # fmt: skip
     if not args.no_external:

@@ -146,7 +146,10 @@ def write_model_card(version_dir: Path, metrics: Mapping[str, Any]) -> None:
         f"({metrics['model']['features']['word_ngrams']}), sublinear tf, "
         f"min_df={config['min_df']}.",
         f"- Heads: `{config['estimator']}` (C={config['category_c']} / {config['urgency_c']}, class_weight="
-        f"{config['class_weight']}); urgency head "
+        f"{config['class_weight']}"
+        + (f", category word block x{config['category_word_scale']} in the fit"
+           if config.get("category_word_scale", 1.0) != 1.0 else "")  # fmt: skip
+        + "); urgency head "
         + (
             "ordinal (one calibrated binary SVM per step: P(normal or worse), P(high or worse), P(critical))"
             if config.get("urgency_head") == "ordinal"
