@@ -30,7 +30,6 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
-from triage.model import TriageModel, UrgencyPolicy
 from triage.normalize import model_text, normalize_text
 from triage.training.data import (
     LabelledReport,
@@ -40,7 +39,7 @@ from triage.training.data import (
     text_key,
     writer_of,
 )
-from triage.training.fit import TrainingConfig, _empty_head, _vectorizers
+from triage.training.fit import TrainingConfig, model_without_heads_for
 from triage.training.policy import NEW_WRITERS, validation_folds
 
 Matrix = Any
@@ -146,18 +145,7 @@ def main(argv: Sequence[str], seed: int = 42) -> None:
         key = variant.features_key()
         if key not in features:
             config = TrainingConfig(min_df=key[0], max_char_features=key[1], max_word_features=key[2])
-            char_v, word_v = _vectorizers(config)
-            char_v.fit(texts)
-            word_v.fit(texts)
-            shell = TriageModel(
-                char_vocabulary={str(k): int(v) for k, v in char_v.vocabulary_.items()},
-                char_idf=np.asarray(char_v.idf_, dtype=np.float32),
-                word_vocabulary={str(k): int(v) for k, v in word_v.vocabulary_.items()},
-                word_idf=np.asarray(word_v.idf_, dtype=np.float32),
-                category=_empty_head(),
-                urgency=_empty_head(),
-                urgency_policy=UrgencyPolicy(),
-            )
+            shell = model_without_heads_for(texts, config)
             features[key] = (shell.features(texts), shell.features(held_texts), len(shell.char_vocabulary))
         x, z_held, n_char = features[key]
         if variant.word_scale != 1.0:

@@ -26,7 +26,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
-from triage.model import TriageModel, UrgencyPolicy
 from triage.normalize import model_text, normalize_text
 from triage.training.data import (
     LabelledReport,
@@ -36,7 +35,7 @@ from triage.training.data import (
     text_key,
     writer_of,
 )
-from triage.training.fit import TrainingConfig, _empty_head, _vectorizers
+from triage.training.fit import TrainingConfig, model_without_heads_for
 from triage.training.policy import (
     NEW_WRITERS,
     ORDER,
@@ -168,18 +167,7 @@ def main(names: Sequence[str], seed: int = 42) -> None:
     held_texts = [model_text(normalize_text(r.text)) for r in held_out]
     groups_list = [r.group or r.id for r in training]
     # vocabulary and idf on the whole train part (see the module docstring)
-    char_v, word_v = _vectorizers(config)
-    char_v.fit(texts)
-    word_v.fit(texts)
-    shell = TriageModel(
-        char_vocabulary={str(k): int(v) for k, v in char_v.vocabulary_.items()},
-        char_idf=np.asarray(char_v.idf_, dtype=np.float32),
-        word_vocabulary={str(k): int(v) for k, v in word_v.vocabulary_.items()},
-        word_idf=np.asarray(word_v.idf_, dtype=np.float32),
-        category=_empty_head(),
-        urgency=_empty_head(),
-        urgency_policy=UrgencyPolicy(),
-    )
+    shell = model_without_heads_for(texts, config)
     x = shell.features(texts)
     z_held = shell.features(held_texts)
     y = np.asarray([ORDER.index(r.urgency) for r in training], dtype=np.intp)

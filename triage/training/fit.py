@@ -214,6 +214,24 @@ def _fit_head(
     return head_from_calibrated_svm(_calibrated_svm(features, labels, groups, c_value, config, seed, sample_weight))
 
 
+def model_without_heads_for(normalized_texts: Sequence[str], config: TrainingConfig) -> TriageModel:
+    """Vocabularies and idf fitted on these texts, heads empty. The heads are then trained on exactly
+    the features prediction computes (triage.model), not on scikit-learn's matrices, so the two can
+    never drift apart."""
+    char_vectorizer, word_vectorizer = _vectorizers(config)
+    char_vectorizer.fit(normalized_texts)
+    word_vectorizer.fit(normalized_texts)
+    return TriageModel(
+        char_vocabulary={str(k): int(v) for k, v in char_vectorizer.vocabulary_.items()},
+        char_idf=np.asarray(char_vectorizer.idf_, dtype=np.float32),
+        word_vocabulary={str(k): int(v) for k, v in word_vectorizer.vocabulary_.items()},
+        word_idf=np.asarray(word_vectorizer.idf_, dtype=np.float32),
+        category=_empty_head(),
+        urgency=_empty_head(),
+        urgency_policy=UrgencyPolicy(),
+    )
+
+
 def fit_model(
     normalized_texts: Sequence[str],
     categories: Sequence[str],
@@ -225,22 +243,8 @@ def fit_model(
     sample_weight: Sequence[float] | None = None,
 ) -> TriageModel:
     """Fit features and both heads on already normalised texts (``sample_weight``: per row, default 1)."""
-    char_vectorizer, word_vectorizer = _vectorizers(config)
-    char_features = char_vectorizer.fit_transform(normalized_texts)
-    word_features = word_vectorizer.fit_transform(normalized_texts)
+    model_without_heads = model_without_heads_for(normalized_texts, config)
     advance_progress(progress, "features")
-    # Train the heads on exactly the features prediction computes (triage.model), not on scikit-learn's
-    # matrices, so the two can never drift apart.
-    model_without_heads = TriageModel(
-        char_vocabulary={str(k): int(v) for k, v in char_vectorizer.vocabulary_.items()},
-        char_idf=np.asarray(char_vectorizer.idf_, dtype=np.float32),
-        word_vocabulary={str(k): int(v) for k, v in word_vectorizer.vocabulary_.items()},
-        word_idf=np.asarray(word_vectorizer.idf_, dtype=np.float32),
-        category=_empty_head(),
-        urgency=_empty_head(),
-        urgency_policy=UrgencyPolicy(),
-    )
-    del char_features, word_features
     features = model_without_heads.features(normalized_texts)
     # All-ones weights are left out: the fit stays byte-identical to one without weights.
     weights = (
