@@ -30,15 +30,10 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
-from triage.normalize import model_text, normalize_text
 from triage.training.data import (
-    LabelledReport,
-    held_out_split,
-    read_reports,
-    read_writer_reports,
-    text_key,
     writer_of,
 )
+from triage.training.experiment import experiment_data
 from triage.training.fit import TrainingConfig, model_without_heads_for
 from triage.training.policy import NEW_WRITERS, validation_folds
 
@@ -124,15 +119,7 @@ def main(argv: Sequence[str], seed: int = 42) -> None:
     calibrated = "--calibrated" in argv
     held_out_only = "--held-out-only" in argv  # skip the folds (e.g. a calibrated check of a few variants)
     names = [name for name in argv if not name.startswith("--")] or ["base"]
-    reports = read_reports()
-    corpus_keys = {text_key(r.text) for r in reports}
-    writers = [r for r in read_writer_reports() if text_key(r.text) not in corpus_keys]
-    train_index, test_index = held_out_split(reports, seed)
-    training: list[LabelledReport] = [reports[i] for i in train_index] + writers
-    held_out = [reports[i] for i in test_index]
-    texts = [model_text(normalize_text(r.text)) for r in training]
-    held_texts = [model_text(normalize_text(r.text)) for r in held_out]
-    groups_list = [r.group or r.id for r in training]
+    training, held_out, texts, held_texts, groups_list = experiment_data(seed)
     groups = np.asarray(groups_list)
     y = np.asarray([r.category for r in training])
     y_held = np.asarray([r.category for r in held_out])

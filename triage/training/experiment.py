@@ -155,8 +155,12 @@ def _job(args: tuple[str, Matrix, NDArray[np.intp], NDArray[np.float64], NDArray
     return fitter(x[fit_index], y[fit_index], w[fit_index], groups[fit_index], seed)(z)
 
 
-def main(names: Sequence[str], seed: int = 42) -> None:
-    config = TrainingConfig()
+def experiment_data(
+    seed: int,
+) -> tuple[list[LabelledReport], list[LabelledReport], list[str], list[str], list[str]]:
+    """What the experiments fit and score on: the corpus' train part plus the new writers' rows (their
+    texts that repeat a corpus text left out), the held-out split, both as model texts, and the
+    training rows' groups. Never the independent set."""
     reports = read_reports()
     corpus_keys = {text_key(r.text) for r in reports}
     writers = [r for r in read_writer_reports() if text_key(r.text) not in corpus_keys]
@@ -165,7 +169,12 @@ def main(names: Sequence[str], seed: int = 42) -> None:
     held_out = [reports[i] for i in test_index]
     texts = [model_text(normalize_text(r.text)) for r in training]
     held_texts = [model_text(normalize_text(r.text)) for r in held_out]
-    groups_list = [r.group or r.id for r in training]
+    return training, held_out, texts, held_texts, [r.group or r.id for r in training]
+
+
+def main(names: Sequence[str], seed: int = 42) -> None:
+    config = TrainingConfig()
+    training, held_out, texts, held_texts, groups_list = experiment_data(seed)
     # vocabulary and idf on the whole train part (see the module docstring)
     shell = model_without_heads_for(texts, config)
     x = shell.features(texts)
